@@ -1,0 +1,33 @@
+# Builds Mbed TLS from its source tree as one static library with our configuration file.
+# We compile the sources ourselves (instead of add_subdirectory) so that every flavour (native,
+# sanitizer, Cortex-M cross build) uses the exact same source list and config.
+
+function(paltls_find_mbedtls out_var)
+  if(DEFINED ENV{MBEDTLS_SOURCE_DIR} AND NOT "$ENV{MBEDTLS_SOURCE_DIR}" STREQUAL "")
+    set(dir "$ENV{MBEDTLS_SOURCE_DIR}")
+  elseif(DEFINED ENV{PALTLS_CACHE})
+    set(dir "$ENV{PALTLS_CACHE}/mbedtls")
+  elseif(DEFINED ENV{XDG_CACHE_HOME})
+    set(dir "$ENV{XDG_CACHE_HOME}/paltls/mbedtls")
+  else()
+    set(dir "$ENV{HOME}/.cache/paltls/mbedtls")
+  endif()
+  if(NOT EXISTS "${dir}/include/mbedtls/ssl.h")
+    message(FATAL_ERROR "Mbed TLS source not found at ${dir}. Run ./scripts/setup, or set MBEDTLS_SOURCE_DIR to an Mbed TLS 3.6 tree.")
+  endif()
+  set(${out_var} "${dir}" PARENT_SCOPE)
+endfunction()
+
+function(paltls_add_mbedtls target config_file)
+  paltls_find_mbedtls(src)
+  file(GLOB sources "${src}/library/*.c")
+  add_library(${target} STATIC ${sources})
+  target_include_directories(${target} SYSTEM PUBLIC "${src}/include" "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../firmware/pal/mbedtls")
+  target_include_directories(${target} PRIVATE "${src}/library")
+  target_compile_definitions(${target} PUBLIC "MBEDTLS_CONFIG_FILE=\"${config_file}\"")
+  set_target_properties(${target} PROPERTIES C_STANDARD 99)
+  file(READ "${src}/include/mbedtls/build_info.h" build_info)
+  string(REGEX MATCH "MBEDTLS_VERSION_STRING +\"([0-9.]+)\"" _ "${build_info}")
+  set(PALTLS_MBEDTLS_VERSION "${CMAKE_MATCH_1}" PARENT_SCOPE)
+  set(PALTLS_MBEDTLS_DIR "${src}" PARENT_SCOPE)
+endfunction()

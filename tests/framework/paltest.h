@@ -1,0 +1,87 @@
+/* Minimal test registry shared by every build flavour (native process, QEMU image, Zephyr app).
+ * No allocation, no setjmp: an assertion records the failure and returns from the test body. */
+#ifndef PALTEST_H
+#define PALTEST_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pal_errors.h"
+
+#define PALTEST_GROUP "pal_tls"
+#define PALTEST_MESSAGE_SIZE 256
+#define PALTEST_MAX_METRICS 8
+
+/* Capabilities a case needs; a runner without them reports the case as skipped with a reason. */
+#define PALTEST_NEEDS_PEER 0x01u
+#define PALTEST_NEEDS_THREADS 0x02u
+#define PALTEST_NEEDS_FAULT_HOOKS 0x04u /* deliberately hangs or crashes: only run when asked */
+
+typedef enum paltest_status {
+    PALTEST_PASSED = 0,
+    PALTEST_FAILED = 1,
+    PALTEST_SKIPPED = 2,
+    PALTEST_ERROR = 3,
+} paltest_status_t;
+
+typedef struct paltest_case {
+    const char *name; /* reported as pal_tls.<name> */
+    void (*body)(void);
+    uint32_t needs;
+} paltest_case_t;
+
+typedef struct paltest_metric {
+    const char *name;
+    int64_t value;
+} paltest_metric_t;
+
+typedef struct paltest_result {
+    paltest_status_t status;
+    char message[PALTEST_MESSAGE_SIZE];
+    paltest_metric_t metrics[PALTEST_MAX_METRICS];
+    size_t metric_count;
+} paltest_result_t;
+
+/* The registry (tests/suite). */
+const paltest_case_t *paltest_cases(size_t *count);
+const paltest_case_t *paltest_find(const char *name);
+
+/* Capabilities of the running flavour (PALTEST_NEEDS_* bits it can satisfy). */
+uint32_t paltest_capabilities(void);
+
+/* Runs fixture setup, the body and teardown of one case. */
+void paltest_run(const paltest_case_t *test_case, paltest_result_t *result);
+
+/* For test bodies. */
+void paltest_fail(const char *file, int line, const char *format, ...);
+void paltest_skip(const char *reason);
+bool paltest_has_failed(void);
+void paltest_metric(const char *name, int64_t value);
+
+#define PALTEST_ASSERT(condition)                                              \
+    do {                                                                       \
+        if (!(condition)) {                                                    \
+            paltest_fail(__FILE__, __LINE__, "assertion failed: %s", #condition); \
+            return;                                                            \
+        }                                                                      \
+    } while (0)
+
+#define PALTEST_ASSERT_STATUS(expected, actual)                                  \
+    do {                                                                         \
+        palStatus_t paltest_expected_ = (expected);                              \
+        palStatus_t paltest_actual_ = (actual);                                  \
+        if (paltest_expected_ != paltest_actual_) {                              \
+            paltest_fail_status(__FILE__, __LINE__, #actual, paltest_expected_,  \
+                                paltest_actual_);                                \
+            return;                                                              \
+        }                                                                        \
+    } while (0)
+
+#define PALTEST_ASSERT_SUCCESS(actual) PALTEST_ASSERT_STATUS(PAL_SUCCESS, (actual))
+
+void paltest_fail_status(const char *file, int line, const char *expression, palStatus_t expected,
+                         palStatus_t actual);
+
+#endif
