@@ -66,6 +66,11 @@ palStatus_t pal_sslSetDebugging(palTLSConfHandle_t palTLSConf, uint8_t turnOn);
 palStatus_t pal_sslDebugging(uint8_t turnOn);
 void pal_setDTLSSocketCallback(palTLSConfHandle_t palTLSConf, palSocketCallback_f cb, void *argument);
 
+/* Diagnostics for harnesses and logs: the ServerHello time captured by the last full handshake
+ * (0 if none) and the IANA name of the negotiated suite (NULL before the handshake completed). */
+uint64_t pal_tlsGetServerTime(palTLSHandle_t palTLSHandle);
+const char *pal_tlsGetCipherSuiteName(palTLSHandle_t palTLSHandle);
+
 /* Session resume (TLS session blob, DTLS serialised context with Connection ID). */
 void pal_enableSslSessionStoring(palTLSConfHandle_t palTLSConf, bool enable);
 void pal_store_cid(void);
