@@ -8,11 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pal_errors.h"
+#include "pal.h"
 
 #define PALTEST_GROUP "pal_tls"
 #define PALTEST_MESSAGE_SIZE 256
 #define PALTEST_MAX_METRICS 8
+
+/* Device time every case starts with: 2019-01-03T06:30:53Z (spec 5.0). */
+#define PALTEST_T0 1546497053ULL
 
 /* Capabilities a case needs; a runner without them reports the case as skipped with a reason. */
 #define PALTEST_NEEDS_PEER 0x01u

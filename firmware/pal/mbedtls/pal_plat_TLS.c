@@ -1,0 +1,1263 @@
+/* PAL TLS platform layer over Mbed TLS 3.6 (TLS 1.2 over streams, DTLS 1.2 over datagrams).
+ * Behaviour follows pal_tls_spec.md section 3; deliberate differences are listed in
+ * docs/architecture.md ("Differences from the reference"). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mbedtls/ctr_drbg.h"
+#include "mbedtls/debug.h"
+#include "mbedtls/entropy.h"
+#include "mbedtls/error.h"
+#include "mbedtls/platform.h"
+#include "mbedtls/platform_time.h"
+#include "mbedtls/platform_util.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/ssl_cookie.h"
+#include "mbedtls/x509_crt.h"
+
+#include "pal_plat_TLS.h"
+#include "pal_plat_TLS_mbedtls.h"
+#include "pal_rtos.h"
+
+typedef struct pal_dtls_timer {
+    bool armed;
+    uint64_t intermediate_deadline_ms;
+    uint64_t final_deadline_ms;
+    palTimerID_t expiry_timer;
+    palSocketCallback_f socket_cb;
+    void *socket_cb_argument;
+} pal_dtls_timer_t;
+
+typedef struct palTLSConf {
+    mbedtls_ssl_config conf;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_x509_crt own_cert;
+    mbedtls_x509_crt ca_chain;
+    mbedtls_pk_context private_key;
+#if PAL_TLS_SUPPORT_SERVER_MODE
+    mbedtls_ssl_cookie_ctx cookies;
+    bool cookies_ready;
+#endif
+    int cipher_suites[PAL_MAX_ALLOWED_CIPHER_SUITES + 1];
+    pal_dtls_timer_t timer;
+    palTLSSocket_t *io_ctx;
+    struct palTLS *tls_context;
+    palLogFunc_f log_function;
+    void *log_context;
+    bool has_own_cert;
+    bool has_ca_chain;
+    bool identity_configured;
+    bool is_dtls;
+    bool is_server;
+} palTLSConf_t;
+
+typedef struct palTLS {
+    mbedtls_ssl_context ssl;
+    palTLSConf_t *conf;
+    bool setup_done;
+    bool want_read_or_write;
+    uint64_t last_server_hello_time;
+} palTLS_t;
+
+static mbedtls_entropy_context *g_entropy;
+static bool g_entropy_source_added;
+static palMutexID_t g_entropy_mutex;
+
+/* Secure time: a non-zero value overrides device time for the thread that renegotiates. The
+ * mutex is recursive because the time callback re-locks it from inside mbedtls_ssl_renegotiate. */
+static mbedtls_time_t g_time_from_handshake;
+static palMutexID_t g_time_mutex;
+
+static palMutexID_t g_context_count_mutex;
+static uint32_t g_context_count;
+
+#if PAL_USE_SSL_SESSION_RESUME
+static uint8_t g_session_buffer[PAL_SSL_SESSION_BUFFER_SIZE];
+static size_t g_session_length;
+#endif
+
+static palTLSConf_t *conf_from_handle(palTLSConfHandle_t handle)
+{
+    return (palTLSConf_t *)handle;
+}
+
+static palTLS_t *tls_from_handle(palTLSHandle_t handle)
+{
+    return (palTLS_t *)handle;
+}
+
+static bool is_alloc_failure(int mbedtls_error)
+{
+    switch (mbedtls_error) {
+    case MBEDTLS_ERR_SSL_ALLOC_FAILED:
+    case MBEDTLS_ERR_X509_ALLOC_FAILED:
+    case MBEDTLS_ERR_PK_ALLOC_FAILED:
+    case MBEDTLS_ERR_MD_ALLOC_FAILED:
+    case MBEDTLS_ERR_ECP_ALLOC_FAILED:
+    case MBEDTLS_ERR_CIPHER_ALLOC_FAILED:
+    case MBEDTLS_ERR_MPI_ALLOC_FAILED:
+    case MBEDTLS_ERR_ASN1_ALLOC_FAILED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Table A of the spec: application data read/write results. */
+palStatus_t pal_plat_mbedtlsDataError(int mbedtls_error)
+{
+    if (is_alloc_failure(mbedtls_error)) {
+        return PAL_ERR_NO_MEMORY;
+    }
+    switch (mbedtls_error) {
+    case 0:
+    case MBEDTLS_ERR_SSL_CONN_EOF:
+        return PAL_ERR_END_OF_FILE;
+    case MBEDTLS_ERR_SSL_WANT_READ:
+        return PAL_ERR_TLS_WANT_READ;
+    case MBEDTLS_ERR_SSL_WANT_WRITE:
+        return PAL_ERR_TLS_WANT_WRITE;
+    case MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED:
+        return PAL_ERR_TLS_HELLO_VERIFY_REQUIRED;
+    case MBEDTLS_ERR_SSL_TIMEOUT:
+        return PAL_ERR_TIMEOUT_EXPIRED;
+    case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+        return PAL_ERR_TLS_BAD_INPUT_DATA;
+    case MBEDTLS_ERR_SSL_CLIENT_RECONNECT:
+        return PAL_ERR_TLS_CLIENT_RECONNECT;
+    case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+        return PAL_ERR_TLS_PEER_CLOSE_NOTIFY;
+    case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
+        return PAL_ERR_X509_CERT_VERIFY_FAILED;
+    default:
+        return PAL_ERR_GENERIC_FAILURE;
+    }
+}
+
+/* Table B of the spec: handshake, renegotiation and context save/load results. Raw PAL socket
+ * errors arrive here because the BIO callbacks pass them through unchanged. */
+palStatus_t pal_plat_mbedtlsHandshakeError(int mbedtls_error)
+{
+    if (is_alloc_failure(mbedtls_error) || mbedtls_error == PAL_ERR_NO_MEMORY) {
+        return PAL_ERR_NO_MEMORY;
+    }
+    switch (mbedtls_error) {
+    case 0:
+        return PAL_SUCCESS;
+    case MBEDTLS_ERR_SSL_WANT_READ:
+        return PAL_ERR_TLS_WANT_READ;
+    case MBEDTLS_ERR_SSL_WANT_WRITE:
+        return PAL_ERR_TLS_WANT_WRITE;
+    case MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED:
+        return PAL_ERR_TLS_HELLO_VERIFY_REQUIRED;
+    case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+        return PAL_ERR_TLS_PEER_CLOSE_NOTIFY;
+    case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
+    case MBEDTLS_ERR_X509_FATAL_ERROR:
+        return PAL_ERR_X509_CERT_VERIFY_FAILED;
+    case MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO:
+    case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+    case PAL_ERR_SOCKET_CONNECTION_RESET:
+        return PAL_ERR_SSL_FATAL_ALERT_MESSAGE;
+    case MBEDTLS_ERR_SSL_TIMEOUT:
+        return PAL_ERR_TLS_TIMEOUT;
+    case MBEDTLS_ERR_SSL_CLIENT_RECONNECT:
+        return PAL_ERR_TLS_CLIENT_RECONNECT;
+    case MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION:
+        return PAL_ERR_TLS_SSL_VERSION_MISMATCH;
+    case MBEDTLS_ERR_SSL_CONN_EOF:
+        /* Not in the reference table (it reports a generic failure): a peer that closes the
+         * connection mid-handshake deserves a status that says so. */
+        return PAL_ERR_SOCKET_CONNECTION_CLOSED;
+    default:
+        return PAL_ERR_GENERIC_FAILURE;
+    }
+}
+
+static palStatus_t translate_handshake_result(palTLS_t *tls, int mbedtls_result)
+{
+    tls->want_read_or_write = (mbedtls_result == MBEDTLS_ERR_SSL_WANT_READ ||
+                               mbedtls_result == MBEDTLS_ERR_SSL_WANT_WRITE);
+    return pal_plat_mbedtlsHandshakeError(mbedtls_result);
+}
+
+/* Verification flags in the mandatory order: later entries win the return value. */
+static const struct {
+    uint32_t mbedtls_flag;
+    palStatus_t pal_code;
+} g_verify_flag_map[] = {
+    { MBEDTLS_X509_BADCERT_NOT_TRUSTED, PAL_ERR_X509_BADCERT_NOT_TRUSTED },
+    { MBEDTLS_X509_BADCERT_BAD_KEY, PAL_ERR_X509_BADCERT_BAD_KEY },
+    { MBEDTLS_X509_BADCERT_BAD_PK, PAL_ERR_X509_BADCERT_BAD_PK },
+    { MBEDTLS_X509_BADCERT_BAD_MD, PAL_ERR_X509_BADCERT_BAD_MD },
+    { MBEDTLS_X509_BADCERT_FUTURE, PAL_ERR_X509_BADCERT_FUTURE },
+    { MBEDTLS_X509_BADCERT_EXPIRED, PAL_ERR_X509_BADCERT_EXPIRED },
+};
+
+palStatus_t pal_plat_mbedtlsVerifyFlagsToPal(uint32_t flags, int32_t *verifyResult)
+{
+    palStatus_t status = PAL_SUCCESS;
+    size_t i;
+
+    *verifyResult = 0;
+    if (flags == 0) {
+        return PAL_SUCCESS;
+    }
+    status = PAL_ERR_X509_CERT_VERIFY_FAILED;
+    for (i = 0; i < sizeof(g_verify_flag_map) / sizeof(g_verify_flag_map[0]); i++) {
+        if ((flags & g_verify_flag_map[i].mbedtls_flag) != 0) {
+            *verifyResult |= g_verify_flag_map[i].pal_code;
+            status = g_verify_flag_map[i].pal_code;
+        }
+    }
+    return status;
+}
+
+static mbedtls_time_t pal_mbedtls_time(mbedtls_time_t *timer)
+{
+    mbedtls_time_t now = 0;
+
+    (void)timer;
+    if (pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER) != PAL_SUCCESS) {
+        return 0;
+    }
+    if (g_time_from_handshake != 0) {
+        now = g_time_from_handshake;
+    } else {
+        now = (mbedtls_time_t)pal_osGetTime();
+    }
+    if (pal_osMutexRelease(g_time_mutex) != PAL_SUCCESS) {
+        return 0;
+    }
+    return now;
+}
+
+static int pal_entropy_from_drbg(void *data, unsigned char *output, size_t len, size_t *olen)
+{
+    (void)data;
+    if (pal_osRandomBuffer(output, len) != PAL_SUCCESS) {
+        return MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
+    }
+    *olen = len;
+    return 0;
+}
+
+palStatus_t pal_plat_initTLSLibrary(void)
+{
+    palStatus_t status;
+
+    g_entropy = mbedtls_calloc(1, sizeof(*g_entropy));
+    if (g_entropy == NULL) {
+        return PAL_ERR_NO_MEMORY;
+    }
+    mbedtls_entropy_init(g_entropy);
+    g_entropy_source_added = false;
+    g_time_from_handshake = 0;
+    g_context_count = 0;
+#if PAL_USE_SSL_SESSION_RESUME
+    g_session_length = 0;
+#endif
+    if (mbedtls_platform_set_time(pal_mbedtls_time) != 0) {
+        status = PAL_ERR_FAILED_SET_TIME_CB;
+        goto fail_entropy;
+    }
+    status = pal_osMutexCreate(&g_time_mutex);
+    if (status != PAL_SUCCESS) {
+        goto fail_entropy;
+    }
+    status = pal_osMutexCreate(&g_entropy_mutex);
+    if (status != PAL_SUCCESS) {
+        goto fail_time_mutex;
+    }
+    status = pal_osMutexCreate(&g_context_count_mutex);
+    if (status != PAL_SUCCESS) {
+        goto fail_entropy_mutex;
+    }
+    return PAL_SUCCESS;
+
+fail_entropy_mutex:
+    (void)pal_osMutexDelete(&g_entropy_mutex);
+fail_time_mutex:
+    (void)pal_osMutexDelete(&g_time_mutex);
+fail_entropy:
+    mbedtls_entropy_free(g_entropy);
+    mbedtls_free(g_entropy);
+    g_entropy = NULL;
+    return status;
+}
+
+palStatus_t pal_plat_cleanupTLS(void)
+{
+    palStatus_t status = PAL_SUCCESS;
+    palStatus_t step;
+
+    if (g_entropy != NULL) {
+        mbedtls_entropy_free(g_entropy);
+        mbedtls_free(g_entropy);
+        g_entropy = NULL;
+    }
+    g_entropy_source_added = false;
+    step = pal_osMutexDelete(&g_context_count_mutex);
+    if (step != PAL_SUCCESS) {
+        status = step;
+    }
+    step = pal_osMutexDelete(&g_entropy_mutex);
+    if (step != PAL_SUCCESS) {
+        status = step;
+    }
+    step = pal_osMutexDelete(&g_time_mutex);
+    if (step != PAL_SUCCESS) {
+        status = step;
+    }
+    return status;
+}
+
+static palStatus_t add_entropy_source_locked(palEntropySource_f source)
+{
+    if (g_entropy_source_added) {
+        return PAL_SUCCESS;
+    }
+    if (mbedtls_entropy_add_source(g_entropy, source, NULL, PAL_INITIAL_RANDOM_SIZE,
+                                   MBEDTLS_ENTROPY_SOURCE_STRONG) != 0) {
+        return PAL_ERR_TLS_CONFIG_INIT;
+    }
+    g_entropy_source_added = true;
+    return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_addEntropySource(palEntropySource_f entropyCallback)
+{
+    palStatus_t status;
+    palStatus_t unlock;
+
+    if (entropyCallback == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    if (g_entropy == NULL) {
+        return PAL_ERR_NOT_INITIALIZED;
+    }
+    status = pal_osMutexWait(g_entropy_mutex, PAL_RTOS_WAIT_FOREVER);
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    status = add_entropy_source_locked(entropyCallback);
+    unlock = pal_osMutexRelease(g_entropy_mutex);
+    return status != PAL_SUCCESS ? status : unlock;
+}
+
+/* The library entropy pool is not thread-safe (no MBEDTLS_THREADING_C), so seeding is serialised. */
+static palStatus_t seed_configuration_drbg(palTLSConf_t *conf)
+{
+    palStatus_t status;
+    palStatus_t unlock;
+    int ret;
+
+    status = pal_osMutexWait(g_entropy_mutex, PAL_RTOS_WAIT_FOREVER);
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    status = add_entropy_source_locked(pal_entropy_from_drbg);
+    if (status == PAL_SUCCESS) {
+        ret = mbedtls_ctr_drbg_seed(&conf->drbg, mbedtls_entropy_func, g_entropy, NULL, 0);
+        if (ret != 0) {
+            status = PAL_ERR_TLS_CONFIG_INIT;
+        }
+    }
+    unlock = pal_osMutexRelease(g_entropy_mutex);
+    return status != PAL_SUCCESS ? status : unlock;
+}
+
+static void dtls_timer_expired(void const *argument)
+{
+    palTLSConf_t *conf = (palTLSConf_t *)argument;
+    palSocketCallback_f callback = conf->timer.socket_cb;
+
+    if (callback != NULL) {
+        callback(conf->timer.socket_cb_argument);
+    }
+}
+
+static void release_configuration(palTLSConf_t *conf)
+{
+    if (conf->timer.expiry_timer != NULLPTR) {
+        (void)pal_osTimerStop(conf->timer.expiry_timer);
+        (void)pal_osTimerDelete(&conf->timer.expiry_timer);
+    }
+#if PAL_TLS_SUPPORT_SERVER_MODE
+    if (conf->cookies_ready) {
+        mbedtls_ssl_cookie_free(&conf->cookies);
+    }
+#endif
+    mbedtls_ssl_config_free(&conf->conf);
+    mbedtls_ctr_drbg_free(&conf->drbg);
+    mbedtls_x509_crt_free(&conf->own_cert);
+    mbedtls_x509_crt_free(&conf->ca_chain);
+    mbedtls_pk_free(&conf->private_key);
+    mbedtls_platform_zeroize(conf, sizeof(*conf));
+    mbedtls_free(conf);
+}
+
+#if PAL_TLS_SUPPORT_SERVER_MODE
+static palStatus_t setup_server_cookies(palTLSConf_t *conf)
+{
+    if (mbedtls_ssl_cookie_setup(&conf->cookies, mbedtls_ctr_drbg_random, &conf->drbg) != 0) {
+        return PAL_ERR_TLS_CONFIG_INIT;
+    }
+    conf->cookies_ready = true;
+    mbedtls_ssl_conf_dtls_cookies(&conf->conf, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check,
+                                  &conf->cookies);
+    return PAL_SUCCESS;
+}
+#endif
+
+palStatus_t pal_plat_initTLSConf(palTLSConfHandle_t *confCtx, palTLSTransportMode_t transportVersion,
+                                 palDTLSSide_t methodType)
+{
+    palTLSConf_t *conf;
+    palStatus_t status;
+    int endpoint = MBEDTLS_SSL_IS_CLIENT;
+    int transport = MBEDTLS_SSL_TRANSPORT_STREAM;
+
+    if (confCtx == NULL || (transportVersion != PAL_TLS_MODE && transportVersion != PAL_DTLS_MODE)) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    *confCtx = NULLPTR;
+    if (g_entropy == NULL) {
+        return PAL_ERR_NOT_INITIALIZED;
+    }
+#if PAL_TLS_SUPPORT_SERVER_MODE
+    if (methodType == PAL_TLS_IS_SERVER) {
+        endpoint = MBEDTLS_SSL_IS_SERVER;
+    } else if (methodType != PAL_TLS_IS_CLIENT) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+#else
+    if (methodType != PAL_TLS_IS_CLIENT) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+#endif
+    if (transportVersion == PAL_DTLS_MODE) {
+        transport = MBEDTLS_SSL_TRANSPORT_DATAGRAM;
+    }
+
+    conf = mbedtls_calloc(1, sizeof(*conf));
+    if (conf == NULL) {
+        return PAL_ERR_NO_MEMORY;
+    }
+    conf->is_dtls = (transport == MBEDTLS_SSL_TRANSPORT_DATAGRAM);
+    conf->is_server = (endpoint == MBEDTLS_SSL_IS_SERVER);
+    mbedtls_ssl_config_init(&conf->conf);
+    mbedtls_ctr_drbg_init(&conf->drbg);
+    mbedtls_x509_crt_init(&conf->own_cert);
+    mbedtls_x509_crt_init(&conf->ca_chain);
+    mbedtls_pk_init(&conf->private_key);
+#if PAL_TLS_SUPPORT_SERVER_MODE
+    mbedtls_ssl_cookie_init(&conf->cookies);
+#endif
+
+    if (mbedtls_ssl_config_defaults(&conf->conf, endpoint, transport, MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
+        status = PAL_ERR_TLS_CONFIG_INIT;
+        goto fail;
+    }
+    status = seed_configuration_drbg(conf);
+    if (status != PAL_SUCCESS) {
+        goto fail;
+    }
+    mbedtls_ssl_conf_rng(&conf->conf, mbedtls_ctr_drbg_random, &conf->drbg);
+    status = pal_osTimerCreate(dtls_timer_expired, conf, palOsTimerOnce, &conf->timer.expiry_timer);
+    if (status != PAL_SUCCESS) {
+        goto fail;
+    }
+#if PAL_TLS_SUPPORT_SERVER_MODE
+    if (endpoint == MBEDTLS_SSL_IS_SERVER) {
+        mbedtls_ssl_conf_renegotiation(&conf->conf, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
+        if (transport == MBEDTLS_SSL_TRANSPORT_DATAGRAM) {
+            status = setup_server_cookies(conf);
+            if (status != PAL_SUCCESS) {
+                goto fail;
+            }
+        }
+    }
+#endif
+    *confCtx = (palTLSConfHandle_t)conf;
+    return PAL_SUCCESS;
+
+fail:
+    release_configuration(conf);
+    return status;
+}
+
+palStatus_t pal_plat_tlsConfigurationFree(palTLSConfHandle_t *palTLSConf)
+{
+    if (palTLSConf == NULL || *palTLSConf == NULLPTR) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    release_configuration(conf_from_handle(*palTLSConf));
+    *palTLSConf = NULLPTR;
+    return PAL_SUCCESS;
+}
+
+/* mbedtls f_set_timer: deadlines in milliseconds of uptime. The expiry timer only exists to wake
+ * an event-driven caller through the DTLS socket callback; retransmission happens in its call. */
+static void dtls_set_delay(void *ctx, uint32_t intermediate_ms, uint32_t final_ms)
+{
+    pal_dtls_timer_t *timer = (pal_dtls_timer_t *)ctx;
+    uint64_t now = pal_osKernelSysTick();
+
+    (void)pal_osTimerStop(timer->expiry_timer);
+    if (final_ms == 0) {
+        timer->armed = false;
+        return;
+    }
+    timer->armed = true;
+    timer->intermediate_deadline_ms = now + intermediate_ms;
+    timer->final_deadline_ms = now + final_ms;
+    if (timer->socket_cb != NULL) {
+        (void)pal_osTimerStart(timer->expiry_timer, final_ms);
+    }
+}
+
+/* mbedtls f_get_timer: -1 cancelled, 0 none expired, 1 intermediate expired, 2 final expired. */
+static int dtls_get_delay(void *ctx)
+{
+    const pal_dtls_timer_t *timer = (const pal_dtls_timer_t *)ctx;
+    uint64_t now;
+
+    if (!timer->armed) {
+        return -1;
+    }
+    now = pal_osKernelSysTick();
+    if (now >= timer->final_deadline_ms) {
+        return 2;
+    }
+    if (now >= timer->intermediate_deadline_ms) {
+        return 1;
+    }
+    return 0;
+}
+
+static void remember_server_hello_time(void *context, mbedtls_ssl_key_export_type type,
+                                       const unsigned char *secret, size_t secret_len,
+                                       const unsigned char client_random[32],
+                                       const unsigned char server_random[32],
+                                       mbedtls_tls_prf_types tls_prf_type)
+{
+    palTLS_t *tls = (palTLS_t *)context;
+
+    (void)type;
+    (void)secret;
+    (void)secret_len;
+    (void)client_random;
+    (void)tls_prf_type;
+    /* gmt_unix_time: the first four bytes of ServerHello.random, big-endian (TLS/DTLS 1.2). */
+    tls->last_server_hello_time = ((uint64_t)server_random[0] << 24) | ((uint64_t)server_random[1] << 16) |
+                                  ((uint64_t)server_random[2] << 8) | (uint64_t)server_random[3];
+}
+
+static palStatus_t reserve_context_slot(void)
+{
+    palStatus_t status;
+    palStatus_t unlock;
+
+    status = pal_osMutexWait(g_context_count_mutex, PAL_RTOS_WAIT_FOREVER);
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    if (PAL_MAX_NUM_OF_TLS_CTX != 0 && g_context_count >= PAL_MAX_NUM_OF_TLS_CTX) {
+        status = PAL_ERR_TLS_RESOURCE;
+    } else {
+        g_context_count++;
+    }
+    unlock = pal_osMutexRelease(g_context_count_mutex);
+    return status != PAL_SUCCESS ? status : unlock;
+}
+
+static void release_context_slot(void)
+{
+    if (pal_osMutexWait(g_context_count_mutex, PAL_RTOS_WAIT_FOREVER) == PAL_SUCCESS) {
+        if (g_context_count > 0) {
+            g_context_count--;
+        }
+        (void)pal_osMutexRelease(g_context_count_mutex);
+    }
+}
+
+palStatus_t pal_plat_initTLS(palTLSConfHandle_t palTLSConf, palTLSHandle_t *palTLSHandle)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+    palTLS_t *tls;
+    palStatus_t status;
+
+    if (conf == NULL || palTLSHandle == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    *palTLSHandle = NULLPTR;
+    status = reserve_context_slot();
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    tls = mbedtls_calloc(1, sizeof(*tls));
+    if (tls == NULL) {
+        release_context_slot();
+        return PAL_ERR_TLS_RESOURCE;
+    }
+    mbedtls_ssl_init(&tls->ssl);
+    tls->conf = conf;
+    conf->tls_context = tls;
+    (void)pal_osTimerStop(conf->timer.expiry_timer);
+    conf->timer.armed = false;
+    conf->timer.socket_cb = NULL;
+    conf->timer.socket_cb_argument = NULL;
+    mbedtls_ssl_set_timer_cb(&tls->ssl, &conf->timer, dtls_set_delay, dtls_get_delay);
+    mbedtls_ssl_set_export_keys_cb(&tls->ssl, remember_server_hello_time, tls);
+    *palTLSHandle = (palTLSHandle_t)tls;
+    return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_freeTLS(palTLSHandle_t *palTLSHandle)
+{
+    palTLS_t *tls;
+
+    if (palTLSHandle == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    tls = tls_from_handle(*palTLSHandle);
+    if (tls == NULL) {
+        return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
+    }
+    if (tls->conf != NULL && tls->conf->tls_context == tls) {
+        tls->conf->tls_context = NULL;
+    }
+    mbedtls_ssl_free(&tls->ssl);
+    mbedtls_platform_zeroize(tls, sizeof(*tls));
+    mbedtls_free(tls);
+    release_context_slot();
+    *palTLSHandle = NULLPTR;
+    return PAL_SUCCESS;
+}
+
+static int mbedtls_suite_id(palTLSSuites_t suite)
+{
+    switch (suite) {
+#if PAL_ENABLE_PSK
+    case PAL_TLS_PSK_WITH_AES_128_CCM_8:
+        return MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8;
+    case PAL_TLS_PSK_WITH_AES_256_CCM_8:
+        return MBEDTLS_TLS_PSK_WITH_AES_256_CCM_8;
+    case PAL_TLS_PSK_WITH_AES_128_CBC_SHA256:
+        return MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA256;
+#endif
+#if PAL_ENABLE_X509
+    case PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8:
+        return MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8;
+    case PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:
+        return MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+    case PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:
+        return MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384;
+#if defined(MBEDTLS_ARIA_C)
+    case PAL_TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256:
+        return MBEDTLS_TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256;
+#endif
+#endif
+    default:
+        return 0;
+    }
+}
+
+palStatus_t pal_plat_setCipherSuites(palTLSConfHandle_t sslConf, palTLSSuites_t palSuite)
+{
+    palTLSConf_t *conf = conf_from_handle(sslConf);
+    /* Fallback suites offered after the requested one when more than one is allowed. */
+    static const int extra_suites[] = {
+        MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        MBEDTLS_TLS_PSK_WITH_AES_256_CCM_8,
+        MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8,
+    };
+    int suite_id;
+    size_t i;
+
+    if (conf == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    suite_id = mbedtls_suite_id(palSuite);
+    if (suite_id == 0 || mbedtls_ssl_ciphersuite_from_id(suite_id) == NULL) {
+        conf->cipher_suites[0] = 0;
+        return PAL_ERR_TLS_INVALID_CIPHER;
+    }
+    conf->cipher_suites[0] = suite_id;
+    for (i = 1; i < PAL_MAX_ALLOWED_CIPHER_SUITES; i++) {
+        conf->cipher_suites[i] = extra_suites[i - 1];
+    }
+    conf->cipher_suites[PAL_MAX_ALLOWED_CIPHER_SUITES] = 0;
+    mbedtls_ssl_conf_ciphersuites(&conf->conf, conf->cipher_suites);
+    return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_sslGetVerifyResultExtended(palTLSHandle_t palTLSHandle, int32_t *verifyResult)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+
+    if (tls == NULL || verifyResult == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    return pal_plat_mbedtlsVerifyFlagsToPal(mbedtls_ssl_get_verify_result(&tls->ssl), verifyResult);
+}
+
+palStatus_t pal_plat_sslRead(palTLSHandle_t palTLSHandle, void *buffer, uint32_t len, uint32_t *actualLen)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+    int ret;
+
+    if (tls == NULL || buffer == NULL || actualLen == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    *actualLen = 0;
+    ret = mbedtls_ssl_read(&tls->ssl, buffer, len);
+    if (ret > 0) {
+        *actualLen = (uint32_t)ret;
+        return PAL_SUCCESS;
+    }
+    return pal_plat_mbedtlsDataError(ret);
+}
+
+palStatus_t pal_plat_sslWrite(palTLSHandle_t palTLSHandle, const void *buffer, uint32_t len, uint32_t *bytesWritten)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+    int ret;
+
+    if (tls == NULL || buffer == NULL || bytesWritten == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    *bytesWritten = 0;
+    ret = mbedtls_ssl_write(&tls->ssl, buffer, len);
+    if (ret > 0) {
+        *bytesWritten = (uint32_t)ret;
+        return PAL_SUCCESS;
+    }
+    return pal_plat_mbedtlsDataError(ret);
+}
+
+palStatus_t pal_plat_setHandShakeTimeOut(palTLSConfHandle_t palTLSConf, uint32_t minTimeout, uint32_t maxTimeout)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+
+    if (conf == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    mbedtls_ssl_conf_handshake_timeout(&conf->conf, minTimeout, maxTimeout);
+    return PAL_SUCCESS;
+}
+
+static palStatus_t setup_error(int mbedtls_error)
+{
+    return mbedtls_error == MBEDTLS_ERR_SSL_ALLOC_FAILED ? PAL_ERR_NO_MEMORY : PAL_ERR_GENERIC_FAILURE;
+}
+
+palStatus_t pal_plat_sslSetup(palTLSHandle_t palTLSHandle, palTLSConfHandle_t palTLSConf)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+    int ret;
+
+    if (tls == NULL || conf == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    if (tls->setup_done) {
+        return PAL_ERR_TLS_MULTIPLE_HANDSHAKE;
+    }
+#if PAL_MAX_FRAG_LEN > 0
+    ret = mbedtls_ssl_conf_max_frag_len(&conf->conf, PAL_MAX_FRAG_LEN);
+    if (ret != 0) {
+        return ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA ? PAL_ERR_TLS_BAD_INPUT_DATA : PAL_ERR_TLS_INIT;
+    }
+#endif
+    ret = mbedtls_ssl_setup(&tls->ssl, &conf->conf);
+    if (ret != 0) {
+        return setup_error(ret);
+    }
+#if PAL_USE_SSL_SESSION_RESUME
+    if (!conf->is_server && conf->is_dtls) {
+        /* Zero-length own CID: the server sends us plain records, we carry its CID. */
+        ret = mbedtls_ssl_set_cid(&tls->ssl, MBEDTLS_SSL_CID_ENABLED, NULL, 0);
+        if (ret != 0) {
+            return setup_error(ret);
+        }
+    }
+#endif
+    tls->setup_done = true;
+    tls->conf = conf;
+    conf->tls_context = tls;
+    return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_handShake(palTLSHandle_t palTLSHandle, uint64_t *serverTime)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+    palStatus_t status;
+    int ret;
+
+    if (tls == NULL || serverTime == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    if (!tls->setup_done) {
+        return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
+    }
+    ret = mbedtls_ssl_handshake(&tls->ssl);
+    status = translate_handshake_result(tls, ret);
+    if (status == PAL_SUCCESS && tls->last_server_hello_time != 0) {
+        *serverTime = tls->last_server_hello_time;
+    }
+    return status;
+}
+
+#if PAL_USE_SECURE_TIME
+palStatus_t pal_plat_renegotiate(palTLSHandle_t palTLSHandle, uint64_t serverTime)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+    palStatus_t status;
+    palStatus_t unlock;
+    int ret;
+
+    if (tls == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    status = pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER);
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    if (g_time_from_handshake != 0) {
+        status = PAL_ERR_TLS_MULTIPLE_HANDSHAKE;
+    } else {
+        g_time_from_handshake = (mbedtls_time_t)serverTime;
+        ret = mbedtls_ssl_renegotiate(&tls->ssl);
+        status = translate_handshake_result(tls, ret);
+        g_time_from_handshake = 0;
+    }
+    unlock = pal_osMutexRelease(g_time_mutex);
+    return status != PAL_SUCCESS ? status : unlock;
+}
+#endif
+
+/* BIO: PAL sockets under Mbed TLS. PAL errors other than would-block pass through raw; the
+ * handshake translation knows the ones that matter (connection reset, no memory). */
+static int bio_result(palStatus_t status, size_t transferred, int would_block_code)
+{
+    if (status == PAL_SUCCESS && transferred > 0) {
+        return (int)transferred;
+    }
+    if (status == PAL_SUCCESS || status == PAL_ERR_SOCKET_WOULD_BLOCK) {
+        return would_block_code;
+    }
+    return (int)status;
+}
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    palTLSSocket_t *io = (palTLSSocket_t *)ctx;
+    size_t sent = 0;
+    palStatus_t status;
+
+    if (io == NULL) {
+        return -1;
+    }
+    if (io->transportationMode == PAL_TLS_MODE) {
+        status = pal_send(io->socket, buf, len, &sent);
+    } else if (io->transportationMode == PAL_DTLS_MODE) {
+        status = pal_sendTo(io->socket, buf, len, io->socketAddress, io->addressLength, &sent);
+    } else {
+        return PAL_ERR_GENERIC_FAILURE;
+    }
+    return bio_result(status, sent, MBEDTLS_ERR_SSL_WANT_WRITE);
+}
+
+static int bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+    palTLSSocket_t *io = (palTLSSocket_t *)ctx;
+    size_t received = 0;
+    palStatus_t status;
+
+    if (io == NULL) {
+        return -1;
+    }
+    if (io->transportationMode == PAL_TLS_MODE) {
+        status = pal_recv(io->socket, buf, len, &received);
+        if (status == PAL_SUCCESS) {
+            return (int)received;
+        }
+        if (status == PAL_ERR_SOCKET_CONNECTION_CLOSED) {
+            return 0;
+        }
+        return bio_result(status, received, MBEDTLS_ERR_SSL_WANT_READ);
+    }
+    status = pal_receiveFrom(io->socket, buf, len, io->socketAddress, &io->addressLength, &received);
+    return bio_result(status, received, MBEDTLS_ERR_SSL_WANT_READ);
+}
+
+static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms)
+{
+    palTLSSocket_t *io = (palTLSSocket_t *)ctx;
+    size_t received = 0;
+    palStatus_t status;
+
+    if (io == NULL) {
+        return -1;
+    }
+    if (io->transportationMode == PAL_TLS_MODE) {
+        return bio_recv(ctx, buf, len);
+    }
+    status = pal_setSocketOptions(io->socket, PAL_SO_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
+    if (status != PAL_SUCCESS) {
+        return (int)status;
+    }
+    status = pal_receiveFrom(io->socket, buf, len, io->socketAddress, &io->addressLength, &received);
+    return bio_result(status, received,
+                      status == PAL_ERR_SOCKET_WOULD_BLOCK ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_SSL_WANT_READ);
+}
+
+palStatus_t pal_plat_sslSetIOCallBacks(palTLSConfHandle_t palTLSConf, palTLSSocket_t *palIOCtx,
+                                       palBIOSend_f palBIOSend, palBIORecv_f palBIORecv)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+    bool non_blocking = false;
+    palStatus_t status;
+
+    if (conf == NULL || palIOCtx == NULL || palBIOSend == NULL || palBIORecv == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    if (conf->tls_context == NULL) {
+        return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
+    }
+    status = pal_isNonBlocking(palIOCtx->socket, &non_blocking);
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    conf->io_ctx = palIOCtx;
+    if (non_blocking) {
+        mbedtls_ssl_set_bio(&conf->tls_context->ssl, palIOCtx, palBIOSend, palBIORecv, NULL);
+    } else {
+        mbedtls_ssl_set_bio(&conf->tls_context->ssl, palIOCtx, palBIOSend, NULL, bio_recv_timeout);
+    }
+    return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_tlsSetSocket(palTLSConfHandle_t palTLSConf, palTLSSocket_t *socket)
+{
+    return pal_plat_sslSetIOCallBacks(palTLSConf, socket, (palBIOSend_f)bio_send, (palBIORecv_f)bio_recv);
+}
+
+/* The certificate and key can arrive in either order; the pair is given to the library once,
+ * when both exist. The library keeps pointers, so chain certificates appended to own_cert later
+ * are sent without configuring again. */
+static palStatus_t configure_own_identity(palTLSConf_t *conf)
+{
+    if (conf->identity_configured || !conf->has_own_cert ||
+        mbedtls_pk_get_type(&conf->private_key) == MBEDTLS_PK_NONE) {
+        return PAL_SUCCESS;
+    }
+    if (mbedtls_ssl_conf_own_cert(&conf->conf, &conf->own_cert, &conf->private_key) != 0) {
+        return PAL_ERR_TLS_FAILED_TO_SET_CERT;
+    }
+    conf->identity_configured = true;
+    return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_setOwnCertChain(palTLSConfHandle_t palTLSConf, palX509_t *ownCert)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+
+    if (conf == NULL || ownCert == NULL || ownCert->buffer == NULL || ownCert->size == 0) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    if (mbedtls_x509_crt_parse_der(&conf->own_cert, ownCert->buffer, ownCert->size) != 0) {
+        return PAL_ERR_TLS_FAILED_TO_PARSE_CERT;
+    }
+    conf->has_own_cert = true;
+    return configure_own_identity(conf);
+}
+
+palStatus_t pal_plat_setOwnPrivateKey(palTLSConfHandle_t palTLSConf, palPrivateKey_t *privateKey)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+    int ret;
+
+    if (conf == NULL || privateKey == NULL || privateKey->buffer == NULL || privateKey->size == 0) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    mbedtls_pk_free(&conf->private_key);
+    mbedtls_pk_init(&conf->private_key);
+    ret = mbedtls_pk_parse_key(&conf->private_key, privateKey->buffer, privateKey->size, NULL, 0,
+                               mbedtls_ctr_drbg_random, &conf->drbg);
+    if (ret != 0) {
+        mbedtls_pk_free(&conf->private_key);
+        mbedtls_pk_init(&conf->private_key);
+        return PAL_ERR_TLS_FAILED_TO_PARSE_KEY;
+    }
+    return configure_own_identity(conf);
+}
+
+palStatus_t pal_plat_setCAChain(palTLSConfHandle_t palTLSConf, palX509_t *caChain, palX509CRL_t *caCRL)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+
+    (void)caCRL;
+    if (conf == NULL || caChain == NULL || caChain->buffer == NULL || caChain->size == 0) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    if (mbedtls_x509_crt_parse_der(&conf->ca_chain, caChain->buffer, caChain->size) != 0) {
+        return PAL_ERR_GENERIC_FAILURE;
+    }
+    mbedtls_ssl_conf_ca_chain(&conf->conf, &conf->ca_chain, NULL);
+    conf->has_ca_chain = true;
+    return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_setPSK(palTLSConfHandle_t sslConf, const unsigned char *identity, uint32_t maxIdentityLenInBytes,
+                            const unsigned char *psk, uint32_t maxPskLenInBytes)
+{
+    palTLSConf_t *conf = conf_from_handle(sslConf);
+    int ret;
+
+    if (conf == NULL || identity == NULL || psk == NULL || maxIdentityLenInBytes == 0 || maxPskLenInBytes == 0) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    ret = mbedtls_ssl_conf_psk(&conf->conf, psk, maxPskLenInBytes, identity, maxIdentityLenInBytes);
+    if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED) {
+        return PAL_ERR_TLS_INIT;
+    }
+    if (ret != 0) {
+        return PAL_ERR_GENERIC_FAILURE;
+    }
+    return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_setAuthenticationMode(palTLSConfHandle_t sslConf, palTLSAuthMode_t authMode)
+{
+    palTLSConf_t *conf = conf_from_handle(sslConf);
+    int mode;
+
+    if (conf == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    switch (authMode) {
+    case PAL_TLS_VERIFY_NONE:
+        mode = MBEDTLS_SSL_VERIFY_NONE;
+        break;
+    case PAL_TLS_VERIFY_OPTIONAL:
+        mode = MBEDTLS_SSL_VERIFY_OPTIONAL;
+        break;
+    case PAL_TLS_VERIFY_REQUIRED:
+        mode = MBEDTLS_SSL_VERIFY_REQUIRED;
+        break;
+    default:
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    mbedtls_ssl_conf_authmode(&conf->conf, mode);
+    return PAL_SUCCESS;
+}
+
+static void forward_library_debug(void *context, int level, const char *file, int line, const char *message)
+{
+    palTLSConf_t *conf = (palTLSConf_t *)context;
+    const char *base = file;
+    const char *cursor;
+
+    for (cursor = file; cursor != NULL && *cursor != '\0'; cursor++) {
+        if (*cursor == '/' || *cursor == '\\') {
+            base = cursor + 1;
+        }
+    }
+    if (conf->log_function != NULL) {
+        conf->log_function(conf->log_context, level, base, line, message);
+    }
+}
+
+palStatus_t pal_plat_sslSetDebugging(palTLSConfHandle_t palTLSConf, uint8_t turnOn)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+
+    if (conf == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+#if defined(MBEDTLS_DEBUG_C)
+    mbedtls_debug_set_threshold(turnOn ? PAL_TLS_DEBUG_THRESHOLD : 0);
+#endif
+    mbedtls_ssl_conf_dbg(&conf->conf, turnOn ? forward_library_debug : NULL, conf);
+    return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_SetLoggingCb(palTLSConfHandle_t palTLSConf, palLogFunc_f palLogFunction, void *logContext)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+
+    if (conf == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    conf->log_function = palLogFunction;
+    conf->log_context = logContext;
+    mbedtls_ssl_conf_dbg(&conf->conf, palLogFunction != NULL ? forward_library_debug : NULL, conf);
+    return PAL_SUCCESS;
+}
+
+void pal_plat_SetDTLSSocketCallback(palTLSConfHandle_t palTLSConf, palSocketCallback_f cb, void *argument)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+
+    if (conf == NULL) {
+        return;
+    }
+    conf->timer.socket_cb = cb;
+    conf->timer.socket_cb_argument = argument;
+}
+
+const char *pal_plat_sslGetCipherSuiteName(palTLSHandle_t palTLSHandle)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+
+    if (tls == NULL || !tls->setup_done || !mbedtls_ssl_is_handshake_over(&tls->ssl)) {
+        return NULL;
+    }
+    return mbedtls_ssl_get_ciphersuite(&tls->ssl);
+}
+
+bool pal_plat_isDtls(palTLSConfHandle_t palTLSConf)
+{
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+
+    return conf != NULL && conf->is_dtls;
+}
+
+#if PAL_USE_SSL_SESSION_RESUME
+uint8_t *pal_plat_GetSslSessionBuffer(palTLSHandle_t palTLSHandle, size_t *buffer_size)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+    mbedtls_ssl_session session;
+    uint8_t *buffer = NULL;
+    size_t needed = 0;
+    int ret;
+
+    if (tls == NULL || buffer_size == NULL) {
+        return NULL;
+    }
+    *buffer_size = 0;
+    mbedtls_ssl_session_init(&session);
+    if (mbedtls_ssl_get_session(&tls->ssl, &session) != 0) {
+        goto out;
+    }
+    ret = mbedtls_ssl_session_save(&session, NULL, 0, &needed);
+    if (ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL || needed == 0) {
+        goto out;
+    }
+    buffer = mbedtls_calloc(1, needed);
+    if (buffer == NULL) {
+        goto out;
+    }
+    if (mbedtls_ssl_session_save(&session, buffer, needed, buffer_size) != 0) {
+        mbedtls_free(buffer);
+        buffer = NULL;
+        *buffer_size = 0;
+    }
+out:
+    mbedtls_ssl_session_free(&session);
+    return buffer;
+}
+
+palStatus_t pal_plat_SetSslSession(palTLSHandle_t palTLSHandle, const uint8_t *session_buffer, size_t buffer_size)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+    mbedtls_ssl_session session;
+    palStatus_t status = PAL_SUCCESS;
+
+    if (tls == NULL || session_buffer == NULL || buffer_size == 0) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    mbedtls_ssl_session_init(&session);
+    if (mbedtls_ssl_session_load(&session, session_buffer, buffer_size) != 0 ||
+        mbedtls_ssl_set_session(&tls->ssl, &session) != 0) {
+        status = PAL_ERR_GENERIC_FAILURE;
+    }
+    mbedtls_ssl_session_free(&session);
+    return status;
+}
+
+/* Serialising a DTLS context resets it (library behaviour), so it is reloaded at once. */
+int32_t pal_plat_saveSslSessionBuffer(palTLSHandle_t palTLSHandle)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+    size_t length = 0;
+    int ret;
+
+    if (tls == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    ret = mbedtls_ssl_context_save(&tls->ssl, g_session_buffer, sizeof(g_session_buffer), &length);
+    if (ret != 0) {
+        return translate_handshake_result(tls, ret);
+    }
+    g_session_length = length;
+    ret = mbedtls_ssl_context_load(&tls->ssl, g_session_buffer, g_session_length);
+    return translate_handshake_result(tls, ret);
+}
+
+int32_t pal_plat_loadSslSession(palTLSHandle_t palTLSHandle)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+
+    if (tls == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    if (g_session_length == 0) {
+        return PAL_ERR_ITEM_NOT_EXIST;
+    }
+    return translate_handshake_result(tls, mbedtls_ssl_context_load(&tls->ssl, g_session_buffer, g_session_length));
+}
+
+void pal_plat_removeSslSession(void)
+{
+    mbedtls_platform_zeroize(g_session_buffer, sizeof(g_session_buffer));
+    g_session_length = 0;
+}
+
+bool pal_plat_sslSessionAvailable(void)
+{
+    return g_session_length != 0;
+}
+
+const uint8_t *pal_plat_get_cid(size_t *size)
+{
+    if (size != NULL) {
+        *size = g_session_length;
+    }
+    return g_session_buffer;
+}
+
+void pal_plat_set_cid(const uint8_t *context, size_t length)
+{
+    if (context == NULL || length == 0 || length > sizeof(g_session_buffer)) {
+        pal_plat_removeSslSession();
+        return;
+    }
+    memcpy(g_session_buffer, context, length);
+    g_session_length = length;
+}
+
+void pal_plat_get_cid_value(palTLSHandle_t palTLSHandle, uint8_t *data, size_t *len)
+{
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+    unsigned char peer_cid[MBEDTLS_SSL_CID_OUT_LEN_MAX];
+    size_t peer_cid_len = 0;
+    int enabled = MBEDTLS_SSL_CID_DISABLED;
+
+    if (len == NULL) {
+        return;
+    }
+    if (tls == NULL || data == NULL ||
+        mbedtls_ssl_get_peer_cid(&tls->ssl, &enabled, peer_cid, &peer_cid_len) != 0 ||
+        enabled != MBEDTLS_SSL_CID_ENABLED || peer_cid_len > *len) {
+        *len = 0;
+        return;
+    }
+    memcpy(data, peer_cid, peer_cid_len);
+    *len = peer_cid_len;
+}
+#endif

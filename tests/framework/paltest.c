@@ -1,0 +1,164 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "paltest.h"
+
+static paltest_result_t *g_current;
+
+void paltest_fail(const char *file, int line, const char *format, ...)
+{
+    const char *base = strrchr(file, '/');
+    size_t used;
+    va_list args;
+
+    if (g_current == NULL || g_current->status != PALTEST_PASSED) {
+        return;
+    }
+    g_current->status = PALTEST_FAILED;
+    used = (size_t)snprintf(g_current->message, sizeof(g_current->message), "%s:%d: ",
+                            base != NULL ? base + 1 : file, line);
+    if (used >= sizeof(g_current->message)) {
+        return;
+    }
+    va_start(args, format);
+    (void)vsnprintf(g_current->message + used, sizeof(g_current->message) - used, format, args);
+    va_end(args);
+}
+
+static void describe_status(char *out, size_t size, palStatus_t status)
+{
+    const char *name = pal_statusName(status);
+
+    if (name != NULL) {
+        (void)snprintf(out, size, "%s", name);
+    } else {
+        (void)snprintf(out, size, "%ld (0x%08lx)", (long)status, (unsigned long)(uint32_t)status);
+    }
+}
+
+void paltest_fail_status(const char *file, int line, const char *expression, palStatus_t expected,
+                         palStatus_t actual)
+{
+    char expected_text[64];
+    char actual_text[64];
+
+    describe_status(expected_text, sizeof(expected_text), expected);
+    describe_status(actual_text, sizeof(actual_text), actual);
+    paltest_fail(file, line, "%s returned %s, expected %s", expression, actual_text, expected_text);
+}
+
+void paltest_skip(const char *reason)
+{
+    if (g_current == NULL || g_current->status != PALTEST_PASSED) {
+        return;
+    }
+    g_current->status = PALTEST_SKIPPED;
+    (void)snprintf(g_current->message, sizeof(g_current->message), "%s", reason);
+}
+
+bool paltest_has_failed(void)
+{
+    return g_current != NULL && g_current->status != PALTEST_PASSED;
+}
+
+void paltest_metric(const char *name, int64_t value)
+{
+    size_t i;
+
+    if (g_current == NULL) {
+        return;
+    }
+    for (i = 0; i < g_current->metric_count; i++) {
+        if (strcmp(g_current->metrics[i].name, name) == 0) {
+            g_current->metrics[i].value = value;
+            return;
+        }
+    }
+    if (g_current->metric_count < PALTEST_MAX_METRICS) {
+        g_current->metrics[g_current->metric_count].name = name;
+        g_current->metrics[g_current->metric_count].value = value;
+        g_current->metric_count++;
+    }
+}
+
+const paltest_case_t *paltest_find(const char *name)
+{
+    size_t count = 0;
+    const paltest_case_t *cases = paltest_cases(&count);
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        if (strcmp(cases[i].name, name) == 0) {
+            return &cases[i];
+        }
+    }
+    return NULL;
+}
+
+/* Fixture of the pal_tls group (spec 5.0): a blank device with a known clock, for every case. */
+static bool fixture_setup(void)
+{
+    static const uint8_t zero_seed[48] = { 0 };
+    palStatus_t status;
+
+    status = pal_init();
+    if (status != PAL_SUCCESS) {
+        paltest_fail_status(__FILE__, __LINE__, "pal_init()", PAL_SUCCESS, status);
+        return false;
+    }
+    status = pal_SSTReset();
+    if (status != PAL_SUCCESS) {
+        paltest_fail_status(__FILE__, __LINE__, "pal_SSTReset()", PAL_SUCCESS, status);
+        return false;
+    }
+    status = pal_osEntropyInject(zero_seed, sizeof(zero_seed));
+    if (status != PAL_SUCCESS && status != PAL_ERR_ENTROPY_EXISTS) {
+        paltest_fail_status(__FILE__, __LINE__, "pal_osEntropyInject()", PAL_SUCCESS, status);
+        return false;
+    }
+    status = pal_initTime();
+    if (status != PAL_SUCCESS) {
+        paltest_fail_status(__FILE__, __LINE__, "pal_initTime()", PAL_SUCCESS, status);
+        return false;
+    }
+    status = pal_osSetTime(PALTEST_T0);
+    if (status != PAL_SUCCESS) {
+        paltest_fail_status(__FILE__, __LINE__, "pal_osSetTime(T0)", PAL_SUCCESS, status);
+        return false;
+    }
+    return true;
+}
+
+static void fixture_teardown(void)
+{
+    palStatus_t status = pal_SSTReset();
+    int32_t remaining;
+
+    if (status != PAL_SUCCESS) {
+        paltest_fail_status(__FILE__, __LINE__, "pal_SSTReset()", PAL_SUCCESS, status);
+    }
+    remaining = pal_destroy();
+    if (remaining < 0) {
+        paltest_fail_status(__FILE__, __LINE__, "pal_destroy()", PAL_SUCCESS, remaining);
+    }
+}
+
+void paltest_run(const paltest_case_t *test_case, paltest_result_t *result)
+{
+    uint32_t missing = test_case->needs & ~paltest_capabilities();
+
+    memset(result, 0, sizeof(*result));
+    result->status = PALTEST_PASSED;
+    g_current = result;
+    if ((missing & PALTEST_NEEDS_THREADS) != 0) {
+        paltest_skip("needs RTOS threads, which this board does not have");
+    } else if ((missing & PALTEST_NEEDS_PEER) != 0) {
+        paltest_skip("needs a test peer; none was given in the environment");
+    } else if ((missing & PALTEST_NEEDS_FAULT_HOOKS) != 0) {
+        paltest_skip("fault hook: runs only when selected explicitly");
+    } else if (fixture_setup()) {
+        test_case->body();
+        fixture_teardown();
+    }
+    g_current = NULL;
+}
