@@ -721,3 +721,17 @@ bool pal_is_cid_available(void)
     return false;
 #endif
 }
+
+palTLSConfHandle_t pal_tlsPlatformConfiguration(palTLSConfHandle_t palTLSConf)
+{
+    palTLSConfService_t *conf = service_conf(palTLSConf);
+
+    return conf != NULL ? conf->platTlsConfHandle : NULLPTR;
+}
+
+palTLSHandle_t pal_tlsPlatformContext(palTLSHandle_t palTLSHandle)
+{
+    palTLSService_t *ctx = service_context(palTLSHandle);
+
+    return ctx != NULL ? ctx->platTlsHandle : NULLPTR;
+}

@@ -31,6 +31,22 @@ typedef palTLSBuffer_t palX509_t;
 typedef palTLSBuffer_t palX509CRL_t;
 typedef palTLSBuffer_t palPrivateKey_t;
 
+typedef enum palTLSAuthMode {
+    PAL_TLS_VERIFY_NONE = 0,
+    PAL_TLS_VERIFY_OPTIONAL = 1,
+    PAL_TLS_VERIFY_REQUIRED = 2,
+} palTLSAuthMode_t;
+
+typedef enum palTLSSuites {
+    PAL_TLS_PSK_WITH_AES_128_CCM_8 = 0,
+    PAL_TLS_PSK_WITH_AES_256_CCM_8 = 1,
+    PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 = 2,
+    PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 3,
+    PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 = 4,
+    PAL_TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256 = 5,
+    PAL_TLS_PSK_WITH_AES_128_CBC_SHA256 = 6,
+} palTLSSuites_t;
+
 typedef int (*palEntropySource_f)(void *data, unsigned char *output, size_t len, size_t *olen);
 typedef void (*palSocketCallback_f)(void *argument);
 
@@ -70,6 +86,11 @@ void pal_setDTLSSocketCallback(palTLSConfHandle_t palTLSConf, palSocketCallback_
  * (0 if none) and the IANA name of the negotiated suite (NULL before the handshake completed). */
 uint64_t pal_tlsGetServerTime(palTLSHandle_t palTLSHandle);
 const char *pal_tlsGetCipherSuiteName(palTLSHandle_t palTLSHandle);
+
+/* The platform handles behind service handles: for tests and harnesses that exercise the
+ * platform layer (suite selection, auth mode, logging, server mode) on service-made objects. */
+palTLSConfHandle_t pal_tlsPlatformConfiguration(palTLSConfHandle_t palTLSConf);
+palTLSHandle_t pal_tlsPlatformContext(palTLSHandle_t palTLSHandle);
 
 /* Session resume (TLS session blob, DTLS serialised context with Connection ID). */
 void pal_enableSslSessionStoring(palTLSConfHandle_t palTLSConf, bool enable);

@@ -11,22 +11,6 @@ typedef enum palDTLSSide {
     PAL_TLS_IS_CLIENT,
 } palDTLSSide_t;
 
-typedef enum palTLSAuthMode {
-    PAL_TLS_VERIFY_NONE = 0,
-    PAL_TLS_VERIFY_OPTIONAL = 1,
-    PAL_TLS_VERIFY_REQUIRED = 2,
-} palTLSAuthMode_t;
-
-typedef enum palTLSSuites {
-    PAL_TLS_PSK_WITH_AES_128_CCM_8 = 0,
-    PAL_TLS_PSK_WITH_AES_256_CCM_8 = 1,
-    PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 = 2,
-    PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 3,
-    PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 = 4,
-    PAL_TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256 = 5,
-    PAL_TLS_PSK_WITH_AES_128_CBC_SHA256 = 6,
-} palTLSSuites_t;
-
 typedef void *palTLSSocketHandle_t;
 typedef void *palTimerCtx_t;
 
