@@ -1,0 +1,52 @@
+/* Internal interfaces of the bare-metal mps2-an385 port (start-up, UART, time base, idle,
+ * software timers, memory statistics). Not part of the PAL API. */
+#ifndef MPS2_PORT_H
+#define MPS2_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MPS2_BOARD_NAME "qemu-mps2-an385"
+
+/* Start-up (mps2_startup.c). */
+void mps2_mpu_init(void);
+size_t mps2_stack_size(void);
+/* Deepest thread-stack use since boot, from the painted pattern. */
+size_t mps2_stack_high_water(void);
+
+/* UART0 (mps2_uart.c): interrupt-driven receive ring, polled transmit. */
+void mps2_uart_init(void);
+/* Copies up to len received bytes; waits up to timeout_ms for the first one. Returns the number
+ * of bytes copied (0 on timeout). */
+int mps2_uart_read(uint8_t *buf, size_t len, uint32_t timeout_ms);
+/* Blocks until every byte is handed to the UART. Safe with interrupts disabled (fault path). */
+int mps2_uart_write(const uint8_t *buf, size_t len);
+size_t mps2_uart_rx_available(void);
+/* Receive ring statistics: peak fill level and bytes held back by flow control. */
+size_t mps2_uart_rx_peak(void);
+
+/* Time base (mps2_time.c): SysTick at 1 kHz from the 25 MHz core clock. */
+void mps2_time_init(void);
+uint64_t mps2_uptime_ms(void);
+/* 25 MHz core-clock counts since boot (40 ns resolution). */
+uint64_t mps2_cycles(void);
+/* Cycles spent outside mps2_idle(): with QEMU -icount shift=0 one cycle of 40 ns is 40 executed
+ * instructions, so busy cycles * 40 estimates the instructions executed. */
+uint64_t mps2_busy_cycles(void);
+/* Sleeps (WFI) until an interrupt arrives; the time asleep is not counted as busy. */
+void mps2_idle(void);
+
+/* Software timers of the RTOS port (pal_plat_rtos_mps2.c), run from wait loops. */
+void mps2_timers_service(void);
+/* Milliseconds until the next software timer is due (UINT32_MAX when none is armed). */
+uint32_t mps2_timers_next_due_ms(void);
+
+/* newlib heap (mps2_syscalls.c). */
+size_t mps2_heap_size(void);
+size_t mps2_heap_used(void); /* bytes obtained from _sbrk so far (the heap break) */
+
+/* Image identity (mps2_board.c). */
+const char *mps2_build_id(void);
+
+#endif
