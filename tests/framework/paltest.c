@@ -3,7 +3,33 @@
 
 #include "paltest.h"
 
+#define PALTEST_MAX_DEFERRED 8
+
 static paltest_result_t *g_current;
+static struct {
+    void (*cleanup)(void *argument);
+    void *argument;
+} g_deferred[PALTEST_MAX_DEFERRED];
+static size_t g_deferred_count;
+
+void paltest_defer(void (*cleanup)(void *argument), void *argument)
+{
+    if (g_deferred_count == PALTEST_MAX_DEFERRED) {
+        paltest_fail(__FILE__, __LINE__, "too many deferred cleanups (max %d)", PALTEST_MAX_DEFERRED);
+        return;
+    }
+    g_deferred[g_deferred_count].cleanup = cleanup;
+    g_deferred[g_deferred_count].argument = argument;
+    g_deferred_count++;
+}
+
+static void run_deferred(void)
+{
+    while (g_deferred_count > 0) {
+        g_deferred_count--;
+        g_deferred[g_deferred_count].cleanup(g_deferred[g_deferred_count].argument);
+    }
+}
 
 void paltest_fail(const char *file, int line, const char *format, ...)
 {
@@ -158,6 +184,7 @@ void paltest_run(const paltest_case_t *test_case, paltest_result_t *result)
         paltest_skip("fault hook: runs only when selected explicitly");
     } else if (fixture_setup()) {
         test_case->body();
+        run_deferred();
         fixture_teardown();
     }
     g_current = NULL;

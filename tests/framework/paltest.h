@@ -62,6 +62,9 @@ void paltest_fail(const char *file, int line, const char *format, ...);
 void paltest_skip(const char *reason);
 bool paltest_has_failed(void);
 void paltest_metric(const char *name, int64_t value);
+/* Registers a cleanup that runs after the body, also when an assertion returned early, so a
+ * failing case still frees what it opened (the leak checks would blame the next case). */
+void paltest_defer(void (*cleanup)(void *argument), void *argument);
 
 #define PALTEST_ASSERT(condition)                                              \
     do {                                                                       \

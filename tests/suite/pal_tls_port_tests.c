@@ -1,0 +1,465 @@
+/* The port's own cases: every suite over TLS and DTLS, verify-result mapping and order, error
+ * paths with clear statuses, the context limit, server mode, logging and setup rules. */
+#include <string.h>
+
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509.h"
+
+#include "pal_plat_TLS_mbedtls.h"
+#include "pal_tls_tests.h"
+#include "paltest.h"
+#include "paltest_env.h"
+
+#define HANDSHAKE_MAX_MS 60000u
+
+static void handshake_with_suite(palTLSSuites_t suite, palTLSTransportMode_t mode, bool psk, const char *expected)
+{
+    tls_session_t session;
+    const char *negotiated;
+
+    if (!psk && !require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(tls_session_open(&session, mode, "default"));
+    PALTEST_ASSERT_SUCCESS(pal_plat_setCipherSuites(pal_tlsPlatformConfiguration(session.conf), suite));
+    if (psk) {
+        PALTEST_ASSERT_SUCCESS(tls_session_use_psk(&session));
+    } else {
+        PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&session, "pki.ca"));
+    }
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&session));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&session, HANDSHAKE_MAX_MS));
+    negotiated = pal_tlsGetCipherSuiteName(session.tls);
+    PALTEST_ASSERT(negotiated != NULL);
+    if (strcmp(negotiated, expected) != 0) {
+        paltest_fail(__FILE__, __LINE__, "negotiated %s, expected %s", negotiated, expected);
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 1));
+}
+
+static void suiteEcdheEcdsaAes128Ccm8_TLS(void)
+{
+    handshake_with_suite(PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, PAL_TLS_MODE, false,
+                         "TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8");
+}
+
+static void suiteEcdheEcdsaAes128Ccm8_DTLS(void)
+{
+    handshake_with_suite(PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, PAL_DTLS_MODE, false,
+                         "TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8");
+}
+
+static void suiteEcdheEcdsaAes128GcmSha256_TLS(void)
+{
+    handshake_with_suite(PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, PAL_TLS_MODE, false,
+                         "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256");
+}
+
+static void suiteEcdheEcdsaAes128GcmSha256_DTLS(void)
+{
+    handshake_with_suite(PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, PAL_DTLS_MODE, false,
+                         "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256");
+}
+
+static void suiteEcdheEcdsaAes256GcmSha384_TLS(void)
+{
+    handshake_with_suite(PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, PAL_TLS_MODE, false,
+                         "TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384");
+}
+
+static void suiteEcdheEcdsaAes256GcmSha384_DTLS(void)
+{
+    handshake_with_suite(PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, PAL_DTLS_MODE, false,
+                         "TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384");
+}
+
+static void suitePskAes128Ccm8_TLS(void)
+{
+    handshake_with_suite(PAL_TLS_PSK_WITH_AES_128_CCM_8, PAL_TLS_MODE, true, "TLS-PSK-WITH-AES-128-CCM-8");
+}
+
+static void suitePskAes128Ccm8_DTLS(void)
+{
+    handshake_with_suite(PAL_TLS_PSK_WITH_AES_128_CCM_8, PAL_DTLS_MODE, true, "TLS-PSK-WITH-AES-128-CCM-8");
+}
+
+static void suitePskAes256Ccm8_TLS(void)
+{
+    handshake_with_suite(PAL_TLS_PSK_WITH_AES_256_CCM_8, PAL_TLS_MODE, true, "TLS-PSK-WITH-AES-256-CCM-8");
+}
+
+static void suitePskAes256Ccm8_DTLS(void)
+{
+    handshake_with_suite(PAL_TLS_PSK_WITH_AES_256_CCM_8, PAL_DTLS_MODE, true, "TLS-PSK-WITH-AES-256-CCM-8");
+}
+
+static void suitePskAes128CbcSha256_TLS(void)
+{
+    handshake_with_suite(PAL_TLS_PSK_WITH_AES_128_CBC_SHA256, PAL_TLS_MODE, true, "TLS-PSK-WITH-AES-128-CBC-SHA256");
+}
+
+static void suitePskAes128CbcSha256_DTLS(void)
+{
+    handshake_with_suite(PAL_TLS_PSK_WITH_AES_128_CBC_SHA256, PAL_DTLS_MODE, true, "TLS-PSK-WITH-AES-128-CBC-SHA256");
+}
+
+/* Each library flag alone maps to its own PAL code, as status and as the result bits. */
+static void verifyResultMapsEachFlag(void)
+{
+    static const struct {
+        uint32_t flag;
+        palStatus_t code;
+    } cases[] = {
+        { MBEDTLS_X509_BADCERT_NOT_TRUSTED, PAL_ERR_X509_BADCERT_NOT_TRUSTED },
+        { MBEDTLS_X509_BADCERT_BAD_KEY, PAL_ERR_X509_BADCERT_BAD_KEY },
+        { MBEDTLS_X509_BADCERT_BAD_PK, PAL_ERR_X509_BADCERT_BAD_PK },
+        { MBEDTLS_X509_BADCERT_BAD_MD, PAL_ERR_X509_BADCERT_BAD_MD },
+        { MBEDTLS_X509_BADCERT_FUTURE, PAL_ERR_X509_BADCERT_FUTURE },
+        { MBEDTLS_X509_BADCERT_EXPIRED, PAL_ERR_X509_BADCERT_EXPIRED },
+    };
+    int32_t result = -1;
+    size_t i;
+
+    PALTEST_ASSERT_SUCCESS(pal_plat_mbedtlsVerifyFlagsToPal(0, &result));
+    PALTEST_ASSERT(result == 0);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        PALTEST_ASSERT_STATUS(cases[i].code, pal_plat_mbedtlsVerifyFlagsToPal(cases[i].flag, &result));
+        PALTEST_ASSERT(result == cases[i].code);
+    }
+    /* Flags without a PAL code: generic verification failure and no bits. */
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_CERT_VERIFY_FAILED,
+                          pal_plat_mbedtlsVerifyFlagsToPal(MBEDTLS_X509_BADCERT_KEY_USAGE, &result));
+    PALTEST_ASSERT(result == 0);
+}
+
+/* The guide's order: NOT_TRUSTED, BAD_KEY, BAD_PK, BAD_MD, FUTURE, EXPIRED; the last present wins. */
+static void verifyResultOrderIsTheGuides(void)
+{
+    int32_t result = 0;
+    uint32_t all = MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_BAD_KEY | MBEDTLS_X509_BADCERT_BAD_PK |
+                   MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_FUTURE | MBEDTLS_X509_BADCERT_EXPIRED;
+
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_BADCERT_EXPIRED, pal_plat_mbedtlsVerifyFlagsToPal(all, &result));
+    PALTEST_ASSERT(result == (PAL_ERR_X509_BADCERT_NOT_TRUSTED | PAL_ERR_X509_BADCERT_BAD_KEY |
+                              PAL_ERR_X509_BADCERT_BAD_PK | PAL_ERR_X509_BADCERT_BAD_MD |
+                              PAL_ERR_X509_BADCERT_FUTURE | PAL_ERR_X509_BADCERT_EXPIRED));
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_BADCERT_FUTURE,
+                          pal_plat_mbedtlsVerifyFlagsToPal(all & ~(uint32_t)MBEDTLS_X509_BADCERT_EXPIRED, &result));
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_BADCERT_BAD_MD,
+                          pal_plat_mbedtlsVerifyFlagsToPal(MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK |
+                                                               MBEDTLS_X509_BADCERT_NOT_TRUSTED,
+                                                           &result));
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_BADCERT_BAD_PK,
+                          pal_plat_mbedtlsVerifyFlagsToPal(MBEDTLS_X509_BADCERT_BAD_PK | MBEDTLS_X509_BADCERT_BAD_KEY,
+                                                           &result));
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_BADCERT_BAD_KEY,
+                          pal_plat_mbedtlsVerifyFlagsToPal(MBEDTLS_X509_BADCERT_BAD_KEY | MBEDTLS_X509_BADCERT_NOT_TRUSTED,
+                                                           &result));
+}
+
+static void errorTablesTranslateLibraryCodes(void)
+{
+    PALTEST_ASSERT_STATUS(PAL_ERR_END_OF_FILE, pal_plat_mbedtlsDataError(0));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_WANT_READ, pal_plat_mbedtlsDataError(MBEDTLS_ERR_SSL_WANT_READ));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TIMEOUT_EXPIRED, pal_plat_mbedtlsDataError(MBEDTLS_ERR_SSL_TIMEOUT));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_PEER_CLOSE_NOTIFY, pal_plat_mbedtlsDataError(MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY));
+    PALTEST_ASSERT_STATUS(PAL_ERR_NO_MEMORY, pal_plat_mbedtlsDataError(MBEDTLS_ERR_SSL_ALLOC_FAILED));
+    PALTEST_ASSERT_STATUS(PAL_ERR_GENERIC_FAILURE, pal_plat_mbedtlsDataError(MBEDTLS_ERR_SSL_INVALID_MAC));
+    PALTEST_ASSERT_STATUS(PAL_SUCCESS, pal_plat_mbedtlsHandshakeError(0));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_TIMEOUT, pal_plat_mbedtlsHandshakeError(MBEDTLS_ERR_SSL_TIMEOUT));
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_CERT_VERIFY_FAILED,
+                          pal_plat_mbedtlsHandshakeError(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED));
+    PALTEST_ASSERT_STATUS(PAL_ERR_SSL_FATAL_ALERT_MESSAGE,
+                          pal_plat_mbedtlsHandshakeError(MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE));
+    PALTEST_ASSERT_STATUS(PAL_ERR_SSL_FATAL_ALERT_MESSAGE, pal_plat_mbedtlsHandshakeError(PAL_ERR_SOCKET_CONNECTION_RESET));
+    PALTEST_ASSERT_STATUS(PAL_ERR_NO_MEMORY, pal_plat_mbedtlsHandshakeError(PAL_ERR_NO_MEMORY));
+    PALTEST_ASSERT_STATUS(PAL_ERR_SOCKET_CONNECTION_CLOSED, pal_plat_mbedtlsHandshakeError(MBEDTLS_ERR_SSL_CONN_EOF));
+    PALTEST_ASSERT_STATUS(PAL_ERR_GENERIC_FAILURE, pal_plat_mbedtlsHandshakeError(MBEDTLS_ERR_SSL_DECODE_ERROR));
+}
+
+/* A real handshake whose only problem is one certificate property. */
+static void expect_verification_failure(const char *profile, const char *ca_key, uint64_t device_time,
+                                        int32_t expected_bits)
+{
+    tls_session_t session;
+    int32_t result = 0;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(connect_with_certificates(&session, PAL_TLS_MODE, profile, ca_key));
+    PALTEST_ASSERT_SUCCESS(pal_osSetTime(device_time));
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_CERT_VERIFY_FAILED, tls_session_handshake(&session, HANDSHAKE_MAX_MS));
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_CERT_VERIFY_FAILED, pal_sslGetVerifyResultExtended(session.tls, &result));
+    if (result != expected_bits) {
+        paltest_fail(__FILE__, __LINE__, "verify result 0x%08lx, expected 0x%08lx", (unsigned long)(uint32_t)result,
+                     (unsigned long)(uint32_t)expected_bits);
+    }
+}
+
+static uint64_t host_time(void)
+{
+    return paltest_env_number("host.time", PALTEST_T0);
+}
+
+static void verifyUnrelatedCaIsNotTrusted(void)
+{
+    expect_verification_failure("unrelated", "pki.ca", host_time(), PAL_ERR_X509_BADCERT_NOT_TRUSTED);
+}
+
+static void verifyExpiredServerCertificate(void)
+{
+    expect_verification_failure("expired", "pki.ca", host_time(), PAL_ERR_X509_BADCERT_EXPIRED);
+}
+
+/* FUTURE triggers the retry at server time, where the certificate is still not valid: the
+ * renegotiation (verification required) must fail, not succeed. */
+static void verifyFutureServerCertificateFailsAfterRetry(void)
+{
+    tls_session_t session;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(connect_with_certificates(&session, PAL_TLS_MODE, "future", "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(pal_osSetTime(host_time()));
+    PALTEST_ASSERT_STATUS(PAL_ERR_X509_CERT_VERIFY_FAILED, tls_session_handshake(&session, HANDSHAKE_MAX_MS));
+}
+
+static void verifyBadKeyUsageIsUnmapped(void)
+{
+    expect_verification_failure("badku", "pki.ca", host_time(), 0);
+}
+
+/* After pal_plat_renegotiate returns, the library sees device time again (here 0: FUTURE). */
+static void renegotiationRestoresDeviceTime(void)
+{
+    tls_session_t session;
+    palX509Handle_t ca = NULLPTR;
+    uint32_t length = 0;
+    const uint8_t *der;
+    int32_t flags = 0;
+    palStatus_t status;
+    uint64_t start;
+    bool checked = false;
+
+    if (!require_pki()) {
+        return;
+    }
+    der = tls_env_object("pki.ca", &length);
+    PALTEST_ASSERT_SUCCESS(pal_x509Initiate(&ca));
+    PALTEST_ASSERT_SUCCESS(pal_x509CertParse(ca, der, length));
+    PALTEST_ASSERT_SUCCESS(connect_with_certificates(&session, PAL_TLS_MODE, "default", "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(pal_osSetTime(0));
+    start = pal_osKernelSysTick();
+    do {
+        status = pal_handShake(session.tls, session.conf, false);
+        if (((const bool *)session.tls)[0]) {
+            flags = 0;
+            if (pal_x509CertVerifyExtended(ca, ca, &flags) != PAL_ERR_X509_CERT_VERIFY_FAILED ||
+                (flags & (PAL_ERR_X509_BADCERT_FUTURE & 0x1FFFFFFF)) == 0) {
+                (void)pal_x509Free(&ca);
+                paltest_fail(__FILE__, __LINE__, "library time was not device time after renegotiation step");
+                return;
+            }
+            checked = true;
+        }
+        if (status == PAL_ERR_TLS_WANT_READ || status == PAL_ERR_TLS_WANT_WRITE) {
+            (void)pal_osDelay(10);
+        }
+    } while ((status == PAL_ERR_TLS_WANT_READ || status == PAL_ERR_TLS_WANT_WRITE) &&
+             pal_osKernelSysTick() - start < HANDSHAKE_MAX_MS);
+    PALTEST_ASSERT_SUCCESS(pal_x509Free(&ca));
+    PALTEST_ASSERT_SUCCESS(status);
+    PALTEST_ASSERT(checked);
+}
+
+static void contextLimitIsEnforced(void)
+{
+    palTLSConfHandle_t conf = NULLPTR;
+    palTLSHandle_t contexts[PAL_MAX_NUM_OF_TLS_CTX + 1];
+    palTLSHandle_t extra = NULLPTR;
+    size_t i;
+
+    memset(contexts, 0, sizeof(contexts));
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&conf, PAL_TLS_MODE));
+    for (i = 0; i < PAL_MAX_NUM_OF_TLS_CTX; i++) {
+        PALTEST_ASSERT_SUCCESS(pal_initTLS(conf, &contexts[i], false));
+    }
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_RESOURCE, pal_initTLS(conf, &extra, false));
+    PALTEST_ASSERT(extra == NULLPTR);
+    PALTEST_ASSERT_SUCCESS(pal_freeTLS(&contexts[0]));
+    PALTEST_ASSERT_SUCCESS(pal_initTLS(conf, &contexts[0], false));
+    for (i = 0; i < PAL_MAX_NUM_OF_TLS_CTX; i++) {
+        PALTEST_ASSERT_SUCCESS(pal_freeTLS(&contexts[i]));
+    }
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+}
+
+static void secondSetupIsRefused(void)
+{
+    palTLSConfHandle_t conf = NULLPTR;
+    palTLSHandle_t tls = NULLPTR;
+    palStatus_t second;
+
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&conf, PAL_TLS_MODE));
+    PALTEST_ASSERT_SUCCESS(pal_initTLS(conf, &tls, false));
+    second = pal_plat_sslSetup(pal_tlsPlatformContext(tls), pal_tlsPlatformConfiguration(conf));
+    PALTEST_ASSERT_SUCCESS(pal_freeTLS(&tls));
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_MULTIPLE_HANDSHAKE, second);
+}
+
+static void nullArgumentsAreRejected(void)
+{
+    palTLSConfHandle_t conf = NULLPTR;
+    palTLSHandle_t tls = NULLPTR;
+    palPrivateKey_t key;
+    uint32_t count = 0;
+    uint8_t buffer[4];
+    int32_t result = 0;
+
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_initTLSConfiguration(NULL, PAL_TLS_MODE));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_initTLSConfiguration(&conf, (palTLSTransportMode_t)7));
+    PALTEST_ASSERT(conf == NULLPTR);
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_tlsConfigurationFree(NULL));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_tlsConfigurationFree(&conf));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_initTLS(NULLPTR, &tls, false));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_freeTLS(NULL));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_initPrivateKey(NULL, 10, &key));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_handShake(NULLPTR, NULLPTR, false));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_sslRead(NULLPTR, buffer, sizeof(buffer), &count));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_sslWrite(NULLPTR, NULLPTR, buffer, sizeof(buffer), &count));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_sslGetVerifyResultExtended(NULLPTR, &result));
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&conf, PAL_TLS_MODE));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setOwnCertChain(conf, NULL));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setCAChain(conf, NULL, NULL));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setPSK(conf, NULL, 3, NULL, 3));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_tlsSetSocket(conf, NULL));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setHandShakeTimeOut(conf, 0, 100));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setHandShakeTimeOut(conf, 200, 100));
+    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT,
+                          pal_plat_setAuthenticationMode(pal_tlsPlatformConfiguration(conf), (palTLSAuthMode_t)9));
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+}
+
+static void malformedDerIsRejected(void)
+{
+    static const uint8_t garbage[64] = { 0x30, 0x82, 0x7f, 0xff, 0x01, 0x02 };
+    palTLSConfHandle_t conf = NULLPTR;
+    palX509_t bad = { garbage, sizeof(garbage) };
+    palX509_t truncated;
+    palPrivateKey_t key;
+    uint32_t ca_length = 0;
+
+    if (!require_pki()) {
+        return;
+    }
+    truncated.buffer = tls_env_object("pki.ca", &ca_length);
+    truncated.size = ca_length / 2;
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&conf, PAL_TLS_MODE));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_FAILED_TO_PARSE_CERT, pal_setOwnCertChain(conf, &bad));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_FAILED_TO_PARSE_CERT, pal_setOwnCertChain(conf, &truncated));
+    PALTEST_ASSERT_STATUS(PAL_ERR_GENERIC_FAILURE, pal_setCAChain(conf, &bad, NULL));
+    PALTEST_ASSERT_STATUS(PAL_ERR_GENERIC_FAILURE, pal_setCAChain(conf, &truncated, NULL));
+    PALTEST_ASSERT_SUCCESS(pal_initPrivateKey(garbage, sizeof(garbage), &key));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_FAILED_TO_PARSE_KEY, pal_setOwnPrivateKey(conf, &key));
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+}
+
+static void unknownSuiteIsRejected(void)
+{
+    palTLSConfHandle_t conf = NULLPTR;
+    palStatus_t status;
+
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&conf, PAL_TLS_MODE));
+    status = pal_plat_setCipherSuites(pal_tlsPlatformConfiguration(conf), (palTLSSuites_t)99);
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_INVALID_CIPHER, status);
+}
+
+static void wrongPskFailsCleanly(void)
+{
+    static const unsigned char wrong_key[6] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01 };
+    tls_session_t session;
+    palStatus_t status;
+
+    PALTEST_ASSERT_SUCCESS(tls_session_open(&session, PAL_TLS_MODE, "default"));
+    PALTEST_ASSERT_SUCCESS(pal_plat_setCipherSuites(pal_tlsPlatformConfiguration(session.conf),
+                                                    PAL_TLS_PSK_WITH_AES_128_CCM_8));
+    PALTEST_ASSERT_SUCCESS(pal_setPSK(session.conf, tls_test_psk_identity, 15, wrong_key, sizeof(wrong_key)));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&session));
+    status = tls_session_handshake(&session, HANDSHAKE_MAX_MS);
+    /* The server cannot decrypt our Finished and says so with a fatal alert. */
+    PALTEST_ASSERT_STATUS(PAL_ERR_SSL_FATAL_ALERT_MESSAGE, status);
+}
+
+typedef struct log_capture {
+    unsigned messages;
+    int max_level;
+} log_capture_t;
+
+static void capture_log(void *context, int level, const char *file, int line, const char *message)
+{
+    log_capture_t *capture = (log_capture_t *)context;
+
+    (void)line;
+    if (file != NULL && message != NULL && strchr(file, '/') == NULL) {
+        capture->messages++;
+        if (level > capture->max_level) {
+            capture->max_level = level;
+        }
+    }
+}
+
+static void logCallbackReceivesLibraryDebug(void)
+{
+    tls_session_t session;
+    log_capture_t capture = { 0, 0 };
+    palTLSConfHandle_t platform_conf;
+
+    PALTEST_ASSERT_SUCCESS(tls_session_open(&session, PAL_TLS_MODE, "default"));
+    platform_conf = pal_tlsPlatformConfiguration(session.conf);
+    PALTEST_ASSERT_SUCCESS(pal_plat_setCipherSuites(platform_conf, PAL_TLS_PSK_WITH_AES_128_CCM_8));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_psk(&session));
+    PALTEST_ASSERT_SUCCESS(pal_plat_SetLoggingCb(platform_conf, capture_log, &capture));
+    PALTEST_ASSERT_SUCCESS(pal_sslSetDebugging(session.conf, 1));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&session));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&session, HANDSHAKE_MAX_MS));
+    PALTEST_ASSERT_SUCCESS(pal_sslSetDebugging(session.conf, 0));
+    PALTEST_ASSERT(capture.messages > 10);
+    PALTEST_ASSERT(capture.max_level >= 2);
+    paltest_metric("log_messages", (int64_t)capture.messages);
+}
+
+const paltest_case_t paltest_tls_port_cases[] = {
+    { "suiteEcdheEcdsaAes128Ccm8_TLS", suiteEcdheEcdsaAes128Ccm8_TLS, PALTEST_NEEDS_PEER },
+    { "suiteEcdheEcdsaAes128Ccm8_DTLS", suiteEcdheEcdsaAes128Ccm8_DTLS, PALTEST_NEEDS_PEER },
+    { "suiteEcdheEcdsaAes128GcmSha256_TLS", suiteEcdheEcdsaAes128GcmSha256_TLS, PALTEST_NEEDS_PEER },
+    { "suiteEcdheEcdsaAes128GcmSha256_DTLS", suiteEcdheEcdsaAes128GcmSha256_DTLS, PALTEST_NEEDS_PEER },
+    { "suiteEcdheEcdsaAes256GcmSha384_TLS", suiteEcdheEcdsaAes256GcmSha384_TLS, PALTEST_NEEDS_PEER },
+    { "suiteEcdheEcdsaAes256GcmSha384_DTLS", suiteEcdheEcdsaAes256GcmSha384_DTLS, PALTEST_NEEDS_PEER },
+    { "suitePskAes128Ccm8_TLS", suitePskAes128Ccm8_TLS, PALTEST_NEEDS_PEER },
+    { "suitePskAes128Ccm8_DTLS", suitePskAes128Ccm8_DTLS, PALTEST_NEEDS_PEER },
+    { "suitePskAes256Ccm8_TLS", suitePskAes256Ccm8_TLS, PALTEST_NEEDS_PEER },
+    { "suitePskAes256Ccm8_DTLS", suitePskAes256Ccm8_DTLS, PALTEST_NEEDS_PEER },
+    { "suitePskAes128CbcSha256_TLS", suitePskAes128CbcSha256_TLS, PALTEST_NEEDS_PEER },
+    { "suitePskAes128CbcSha256_DTLS", suitePskAes128CbcSha256_DTLS, PALTEST_NEEDS_PEER },
+    { "verifyResultMapsEachFlag", verifyResultMapsEachFlag, 0 },
+    { "verifyResultOrderIsTheGuides", verifyResultOrderIsTheGuides, 0 },
+    { "errorTablesTranslateLibraryCodes", errorTablesTranslateLibraryCodes, 0 },
+    { "verifyUnrelatedCaIsNotTrusted", verifyUnrelatedCaIsNotTrusted, PALTEST_NEEDS_PEER },
+    { "verifyExpiredServerCertificate", verifyExpiredServerCertificate, PALTEST_NEEDS_PEER },
+    { "verifyFutureServerCertificateFailsAfterRetry", verifyFutureServerCertificateFailsAfterRetry, PALTEST_NEEDS_PEER },
+    { "verifyBadKeyUsageIsUnmapped", verifyBadKeyUsageIsUnmapped, PALTEST_NEEDS_PEER },
+    { "renegotiationRestoresDeviceTime", renegotiationRestoresDeviceTime, PALTEST_NEEDS_PEER },
+    { "contextLimitIsEnforced", contextLimitIsEnforced, 0 },
+    { "secondSetupIsRefused", secondSetupIsRefused, 0 },
+    { "nullArgumentsAreRejected", nullArgumentsAreRejected, 0 },
+    { "malformedDerIsRejected", malformedDerIsRejected, 0 },
+    { "unknownSuiteIsRejected", unknownSuiteIsRejected, 0 },
+    { "wrongPskFailsCleanly", wrongPskFailsCleanly, PALTEST_NEEDS_PEER },
+    { "logCallbackReceivesLibraryDebug", logCallbackReceivesLibraryDebug, PALTEST_NEEDS_PEER },
+};
+const size_t paltest_tls_port_case_count = sizeof(paltest_tls_port_cases) / sizeof(paltest_tls_port_cases[0]);
