@@ -16,7 +16,15 @@
 #define EXIT_SKIPPED 77
 
 static const char *const g_profiles[] = { "default", "expired", "future", "unrelated", "badku", "silent" };
-static const char *const g_pki_objects[] = { "ca", "device_cert", "device_key", "unrelated_ca" };
+/* Environment key (pki.<name>) and file in the PKI directory. */
+static const char *const g_pki_objects[][2] = {
+    { "ca", "ca.der" },
+    { "device_cert", "device_cert.der" },
+    { "device_key", "device_key.der" },
+    { "unrelated_ca", "unrelated_ca.der" },
+    { "server_cert", "server.der" },
+    { "server_key", "server.key.der" },
+};
 
 typedef struct options {
     const char *peer_path;
@@ -104,8 +112,8 @@ static int load_pki(const char *dir)
     size_t i;
 
     for (i = 0; i < sizeof(g_pki_objects) / sizeof(g_pki_objects[0]); i++) {
-        (void)snprintf(path, sizeof(path), "%s/%s.der", dir, g_pki_objects[i]);
-        (void)snprintf(key, sizeof(key), "pki.%s", g_pki_objects[i]);
+        (void)snprintf(path, sizeof(path), "%s/%s", dir, g_pki_objects[i][1]);
+        (void)snprintf(key, sizeof(key), "pki.%s", g_pki_objects[i][0]);
         if (!load_file_into_env(key, path)) {
             fprintf(stderr, "paltls_native_tests: cannot load %s (generate the PKI: tests/pki/gen-pki.sh %s)\n",
                     path, dir);

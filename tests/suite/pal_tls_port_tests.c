@@ -433,6 +433,248 @@ static void logCallbackReceivesLibraryDebug(void)
     paltest_metric("log_messages", (int64_t)capture.messages);
 }
 
+/* A loopback TCP pair made of PAL sockets: the device side can then be the server too. */
+typedef struct loopback {
+    palSocket_t listener;
+    palSocket_t server;
+    palSocket_t client;
+    palSocketAddress_t address;
+    palSocketLength_t address_length;
+} loopback_t;
+
+static void loopback_close(void *argument)
+{
+    loopback_t *pair = (loopback_t *)argument;
+
+    if (pair->client != NULL) {
+        (void)pal_close(&pair->client);
+    }
+    if (pair->server != NULL) {
+        (void)pal_close(&pair->server);
+    }
+    if (pair->listener != NULL) {
+        (void)pal_close(&pair->listener);
+    }
+}
+
+static palStatus_t loopback_open(loopback_t *pair)
+{
+    static const palIpV4Addr_t localhost = { 127, 0, 0, 1 };
+    uint64_t start;
+    palStatus_t status;
+    palStatus_t accepted = PAL_ERR_SOCKET_WOULD_BLOCK;
+
+    memset(pair, 0, sizeof(*pair));
+    paltest_defer(loopback_close, pair);
+    pair->address.addressType = PAL_AF_INET;
+    status = pal_setSockAddrIPV4Addr(&pair->address, localhost);
+    if (status == PAL_SUCCESS) {
+        status = pal_setSockAddrPort(&pair->address, 0);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_socket(PAL_AF_INET, PAL_SOCK_STREAM_SERVER, true, 0, &pair->listener);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_bind(pair->listener, &pair->address, sizeof(pair->address));
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_listen(pair->listener, 1);
+    }
+    if (status == PAL_SUCCESS) {
+        pair->address_length = sizeof(pair->address);
+        status = pal_getSocketAddress(pair->listener, &pair->address, &pair->address_length);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_socket(PAL_AF_INET, PAL_SOCK_STREAM, true, 0, &pair->client);
+    }
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    start = pal_osKernelSysTick();
+    do {
+        status = pal_connect(pair->client, &pair->address, pair->address_length);
+        if (accepted != PAL_SUCCESS) {
+            palSocketAddress_t from;
+            palSocketLength_t from_length = sizeof(from);
+            accepted = pal_accept(pair->listener, &from, &from_length, &pair->server, NULL, NULL);
+        }
+        if (status == PAL_ERR_SOCKET_ALREADY_CONNECTED) {
+            status = PAL_SUCCESS;
+        }
+        (void)pal_osDelay(5);
+    } while ((status != PAL_SUCCESS || accepted != PAL_SUCCESS) && pal_osKernelSysTick() - start < 5000u);
+    return status != PAL_SUCCESS ? status : accepted;
+}
+
+/* A client session over the loopback pair's socket, which the pair keeps owning. */
+static void loopback_client(tls_session_t *client, const loopback_t *pair)
+{
+    memset(client, 0, sizeof(*client));
+    client->mode = PAL_TLS_MODE;
+    client->socket = pair->client;
+    client->address = pair->address;
+    client->address_length = pair->address_length;
+    client->owns_socket = false;
+    paltest_defer(tls_session_close_deferred, client);
+}
+
+typedef struct server_side {
+    palTLSConfHandle_t conf;
+    palTLSHandle_t tls;
+    palTLSSocket_t io;
+} server_side_t;
+
+static void server_side_free(void *argument)
+{
+    server_side_t *server = (server_side_t *)argument;
+
+    if (server->tls != NULLPTR) {
+        (void)pal_plat_freeTLS(&server->tls);
+    }
+    if (server->conf != NULLPTR) {
+        (void)pal_plat_tlsConfigurationFree(&server->conf);
+    }
+}
+
+static palStatus_t server_side_open(server_side_t *server, palSocket_t socket)
+{
+    palX509_t cert;
+    palPrivateKey_t key;
+    palStatus_t status;
+
+    memset(server, 0, sizeof(*server));
+    paltest_defer(server_side_free, server);
+    cert.buffer = tls_env_object("pki.server_cert", &cert.size);
+    key.buffer = tls_env_object("pki.server_key", &key.size);
+    if (cert.buffer == NULL || key.buffer == NULL) {
+        return PAL_ERR_NOT_INITIALIZED;
+    }
+    status = pal_plat_initTLSConf(&server->conf, PAL_TLS_MODE, PAL_TLS_IS_SERVER);
+    if (status == PAL_SUCCESS) {
+        status = pal_plat_setCipherSuites(server->conf, PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_plat_setAuthenticationMode(server->conf, PAL_TLS_VERIFY_NONE);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_plat_setOwnCertChain(server->conf, &cert);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_plat_setOwnPrivateKey(server->conf, &key);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_plat_initTLS(server->conf, &server->tls);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_plat_sslSetup(server->tls, server->conf);
+    }
+    if (status == PAL_SUCCESS) {
+        server->io.socket = socket;
+        server->io.transportationMode = PAL_TLS_MODE;
+        status = pal_plat_tlsSetSocket(server->conf, &server->io);
+    }
+    return status;
+}
+
+static bool wants_io(palStatus_t status)
+{
+    return status == PAL_ERR_TLS_WANT_READ || status == PAL_ERR_TLS_WANT_WRITE;
+}
+
+/* The device side as TLS server (PAL_TLS_SUPPORT_SERVER_MODE), a PAL client as its peer, both
+ * driven from this thread over non-blocking loopback sockets. */
+static void serverModeHandshake(void)
+{
+    static const uint8_t ping[4] = { 0x40, 0, 0, 0 };
+    static const uint8_t reset[4] = { 0x70, 0, 0, 0 };
+    loopback_t pair;
+    server_side_t server;
+    tls_session_t client;
+    palStatus_t client_status = PAL_ERR_TLS_WANT_READ;
+    palStatus_t server_status = PAL_ERR_TLS_WANT_READ;
+    uint64_t server_time = 0;
+    uint8_t buffer[4];
+    uint32_t count = 0;
+    uint64_t start;
+
+    if (!require_pki() || paltest_env_get("pki.server_cert", NULL) == NULL) {
+        paltest_skip("no server certificate in the environment (pki.server_cert, pki.server_key)");
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(loopback_open(&pair));
+    PALTEST_ASSERT_SUCCESS(server_side_open(&server, pair.server));
+    loopback_client(&client, &pair);
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&client.conf, PAL_TLS_MODE));
+    PALTEST_ASSERT_SUCCESS(pal_initTLS(client.conf, &client.tls, false));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&client, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&client));
+    start = pal_osKernelSysTick();
+    while ((wants_io(client_status) || wants_io(server_status)) && pal_osKernelSysTick() - start < 30000u) {
+        if (wants_io(client_status)) {
+            client_status = pal_handShake(client.tls, client.conf, false);
+        }
+        if (wants_io(server_status)) {
+            server_status = pal_plat_handShake(server.tls, &server_time);
+        }
+        (void)pal_osDelay(1);
+    }
+    PALTEST_ASSERT_SUCCESS(server_status);
+    PALTEST_ASSERT_SUCCESS(client_status);
+    PALTEST_ASSERT(pal_tlsGetCipherSuiteName(client.tls) != NULL);
+    PALTEST_ASSERT_SUCCESS(pal_sslWrite(client.tls, client.conf, ping, sizeof(ping), &count));
+    start = pal_osKernelSysTick();
+    do {
+        server_status = pal_plat_sslRead(server.tls, buffer, sizeof(buffer), &count);
+        (void)pal_osDelay(1);
+    } while (server_status == PAL_ERR_TLS_WANT_READ && pal_osKernelSysTick() - start < 5000u);
+    PALTEST_ASSERT_SUCCESS(server_status);
+    PALTEST_ASSERT(count == sizeof(ping) && memcmp(buffer, ping, sizeof(ping)) == 0);
+    PALTEST_ASSERT_SUCCESS(pal_plat_sslWrite(server.tls, reset, sizeof(reset), &count));
+    start = pal_osKernelSysTick();
+    do {
+        client_status = pal_sslRead(client.tls, buffer, sizeof(buffer), &count);
+        (void)pal_osDelay(1);
+    } while (client_status == PAL_ERR_TLS_WANT_READ && pal_osKernelSysTick() - start < 5000u);
+    PALTEST_ASSERT_SUCCESS(client_status);
+    PALTEST_ASSERT(count == sizeof(reset) && memcmp(buffer, reset, sizeof(reset)) == 0);
+}
+
+/* The peer accepts, reads the ClientHello and hangs up: a clear status, not a generic failure. */
+static void peerClosingMidHandshakeIsReported(void)
+{
+    loopback_t pair;
+    tls_session_t client;
+    uint8_t hello[512];
+    size_t received = 0;
+    palStatus_t status;
+    uint64_t start;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(loopback_open(&pair));
+    loopback_client(&client, &pair);
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&client.conf, PAL_TLS_MODE));
+    PALTEST_ASSERT_SUCCESS(pal_initTLS(client.conf, &client.tls, false));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&client, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&client));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_WANT_READ, pal_handShake(client.tls, client.conf, false));
+    start = pal_osKernelSysTick();
+    do {
+        status = pal_recv(pair.server, hello, sizeof(hello), &received);
+        (void)pal_osDelay(1);
+    } while (status == PAL_ERR_SOCKET_WOULD_BLOCK && pal_osKernelSysTick() - start < 5000u);
+    PALTEST_ASSERT_SUCCESS(status);
+    PALTEST_ASSERT(received > 0 && hello[0] == 0x16); /* a handshake record */
+    PALTEST_ASSERT_SUCCESS(pal_close(&pair.server));
+    start = pal_osKernelSysTick();
+    do {
+        status = pal_handShake(client.tls, client.conf, false);
+        (void)pal_osDelay(1);
+    } while (wants_io(status) && pal_osKernelSysTick() - start < 5000u);
+    PALTEST_ASSERT_STATUS(PAL_ERR_SOCKET_CONNECTION_CLOSED, status);
+}
+
 const paltest_case_t paltest_tls_port_cases[] = {
     { "suiteEcdheEcdsaAes128Ccm8_TLS", suiteEcdheEcdsaAes128Ccm8_TLS, PALTEST_NEEDS_PEER },
     { "suiteEcdheEcdsaAes128Ccm8_DTLS", suiteEcdheEcdsaAes128Ccm8_DTLS, PALTEST_NEEDS_PEER },
@@ -461,5 +703,7 @@ const paltest_case_t paltest_tls_port_cases[] = {
     { "unknownSuiteIsRejected", unknownSuiteIsRejected, 0 },
     { "wrongPskFailsCleanly", wrongPskFailsCleanly, PALTEST_NEEDS_PEER },
     { "logCallbackReceivesLibraryDebug", logCallbackReceivesLibraryDebug, PALTEST_NEEDS_PEER },
+    { "serverModeHandshake", serverModeHandshake, 0 },
+    { "peerClosingMidHandshakeIsReported", peerClosingMidHandshakeIsReported, 0 },
 };
 const size_t paltest_tls_port_case_count = sizeof(paltest_tls_port_cases) / sizeof(paltest_tls_port_cases[0]);

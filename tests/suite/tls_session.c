@@ -75,9 +75,9 @@ static palStatus_t connect_stream(tls_session_t *session)
     }
 }
 
-static void close_deferred(void *argument)
+void tls_session_close_deferred(void *session)
 {
-    tls_session_close((tls_session_t *)argument);
+    tls_session_close((tls_session_t *)session);
 }
 
 palStatus_t tls_session_open(tls_session_t *session, palTLSTransportMode_t mode, const char *profile)
@@ -86,7 +86,8 @@ palStatus_t tls_session_open(tls_session_t *session, palTLSTransportMode_t mode,
 
     memset(session, 0, sizeof(*session));
     session->mode = mode;
-    paltest_defer(close_deferred, session);
+    session->owns_socket = true;
+    paltest_defer(tls_session_close_deferred, session);
     status = pal_osSemaphoreCreate(1, &session->wake);
     if (status == PAL_SUCCESS) {
         status = resolve_peer(session, profile);
@@ -232,10 +233,10 @@ void tls_session_close(tls_session_t *session)
     if (session->conf != NULLPTR) {
         (void)pal_tlsConfigurationFree(&session->conf);
     }
-    if (session->socket != NULL) {
+    if (session->socket != NULL && session->owns_socket) {
         (void)pal_close(&session->socket);
-        session->socket = NULL;
     }
+    session->socket = NULL;
     if (session->wake != NULLPTR) {
         (void)pal_osSemaphoreDelete(&session->wake);
     }

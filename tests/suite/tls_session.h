@@ -17,6 +17,7 @@ typedef struct tls_session {
     palTLSConfHandle_t conf;
     palTLSHandle_t tls;
     palSemaphoreID_t wake;
+    bool owns_socket; /* false when the socket belongs to someone else (loopback tests) */
 } tls_session_t;
 
 /* PSK shared with the peer (spec 5.0). */
@@ -35,6 +36,8 @@ palStatus_t tls_session_handshake(tls_session_t *session, uint32_t max_ms);
 /* Sends CoAP pings and expects the peer's RST reply each time. */
 palStatus_t tls_session_ping(tls_session_t *session, unsigned count);
 void tls_session_close(tls_session_t *session);
+/* paltest_defer-compatible form of tls_session_close. */
+void tls_session_close_deferred(void *session);
 
 /* DER object from the environment; NULL (and the case skipped) if absent. */
 const uint8_t *tls_env_object(const char *key, uint32_t *length);
