@@ -8,10 +8,8 @@
 #include "pal.h"
 #include "pal_plat_TLS.h"
 
-/* Optional service-layer selectors. Builds whose PAL offers them get per-handshake suite and
- * auth-mode selection; others report PAL_ERR_NOT_SUPPORTED when one is requested. */
-extern palStatus_t pal_tlsSetCipherSuite(palTLSConfHandle_t palTLSConf, palTLSSuites_t suite) __attribute__((weak));
-extern palStatus_t pal_tlsSetAuthMode(palTLSConfHandle_t palTLSConf, palTLSAuthMode_t mode) __attribute__((weak));
+/* Suite and auth mode are selected on the platform configuration behind the service handle
+ * (pal_tlsPlatformConfiguration), before pal_initTLS binds it to a context. */
 
 #define HS_DEFAULT_TIMEOUT_MS 30000u
 
@@ -135,12 +133,12 @@ void agent_handshake(const ap_frame_t *req, ap_writer_t *w)
             }
         }
         STEP(&st, "suite", known ? PAL_SUCCESS : PAL_ERR_TLS_INVALID_CIPHER);
-        STEP(&st, "pal_tlsSetCipherSuite",
-             pal_tlsSetCipherSuite ? pal_tlsSetCipherSuite(conf, suite) : PAL_ERR_NOT_SUPPORTED);
+        STEP(&st, "pal_plat_setCipherSuites",
+             pal_plat_setCipherSuites(pal_tlsPlatformConfiguration(conf), suite));
     }
     if (auth <= 2) {
-        STEP(&st, "pal_tlsSetAuthMode",
-             pal_tlsSetAuthMode ? pal_tlsSetAuthMode(conf, (palTLSAuthMode_t)auth) : PAL_ERR_NOT_SUPPORTED);
+        STEP(&st, "pal_plat_setAuthenticationMode",
+             pal_plat_setAuthenticationMode(pal_tlsPlatformConfiguration(conf), (palTLSAuthMode_t)auth));
     }
     STEP(&st, "pal_initTLS", pal_initTLS(conf, &tls, false));
     if (psk.len > 0) {

@@ -1,0 +1,122 @@
+// Board registry: boards/<id>/board.json, validated against boards/schema.json.
+import Ajv, { ErrorObject } from 'ajv';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigError } from '../errors';
+
+export type Flavour = 'native' | 'baremetal-qemu' | 'zephyr';
+export type NetworkMode = 'host' | 'bridge' | 'qemu-user' | 'ethernet' | 'lte';
+
+export interface BoardUsb {
+  vid: string;
+  pid: string;
+  interface?: number;
+  probe?: string;
+}
+
+export interface Board {
+  id: string;
+  title: string;
+  flavour: Flavour;
+  default?: boolean;
+  zephyr?: { board: string; extraConf?: string[]; overlays?: string[]; westBuildArgs?: string[] };
+  flash?: { runner: string; probeOption?: string; extraArgs?: string[] };
+  usb?: BoardUsb[];
+  console: { baud: number };
+  network: { mode: NetworkMode; peerHost?: string };
+  build: {
+    dir: string;
+    system?: 'cmake' | 'west';
+    source?: string;
+    cmakeArgs?: string[];
+    targets?: string[];
+    image?: string;
+    idFile?: string;
+  };
+  run?: { command?: string[]; syncSeconds?: number; caseTimeoutSeconds?: number };
+  notes?: string;
+  /** Where it was loaded from (not part of the file). */
+  file: string;
+}
+
+export function repoRoot(): string {
+  // host/src/boards -> repository root
+  return path.resolve(__dirname, '..', '..', '..');
+}
+
+function formatAjvError(e: ErrorObject): string {
+  const where = e.instancePath || '(top level)';
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${where}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+    case 'required':
+      return `${where}: missing required field '${(e.params as { missingProperty: string }).missingProperty}'`;
+    case 'enum':
+      return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'if':
+      return '';
+    default:
+      return `${where}: ${e.message ?? e.keyword}`;
+  }
+}
+
+export class BoardRegistry {
+  private constructor(readonly boards: Board[], readonly dir: string) {}
+
+  /** Loads and validates every boards/<id>/board.json; throws one ConfigError listing all problems. */
+  static load(dir = path.join(repoRoot(), 'boards')): BoardRegistry {
+    const schemaFile = path.join(dir, 'schema.json');
+    if (!fs.existsSync(schemaFile)) throw new ConfigError(`board schema not found: ${schemaFile}`);
+    const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as object;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const problems: string[] = [];
+    const boards: Board[] = [];
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory()) continue;
+      const file = path.join(dir, entry.name, 'board.json');
+      if (!fs.existsSync(file)) continue;
+      const rel = path.relative(repoRoot(), file);
+      let data: unknown;
+      try {
+        data = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (err) {
+        problems.push(`${rel}: not valid JSON: ${(err as Error).message}`);
+        continue;
+      }
+      if (!validate(data)) {
+        const msgs = [...new Set((validate.errors ?? []).map(formatAjvError).filter((m) => m))];
+        problems.push(...msgs.map((m) => `${rel}: ${m}`));
+        continue;
+      }
+      const board = { ...(data as Omit<Board, 'file'>), file };
+      if (board.id !== entry.name) problems.push(`${rel}: id '${board.id}' must equal its directory name '${entry.name}'`);
+      boards.push(board);
+    }
+    const defaults = boards.filter((b) => b.default);
+    if (defaults.length > 1) {
+      problems.push(`more than one board has "default": true (${defaults.map((b) => b.id).join(', ')}); keep exactly one`);
+    }
+    if (problems.length) {
+      throw new ConfigError(`invalid board registry:\n  ${problems.join('\n  ')}`, `fix the files above (schema: ${path.relative(repoRoot(), schemaFile)}, fields in docs/harness.md)`);
+    }
+    if (boards.length === 0) throw new ConfigError(`no boards found in ${dir}`);
+    return new BoardRegistry(boards, dir);
+  }
+
+  get(id: string | undefined): Board {
+    if (id === undefined) {
+      const def = this.boards.find((b) => b.default) ?? this.boards[0]!;
+      return def;
+    }
+    const byId = this.boards.find((b) => b.id === id || b.zephyr?.board === id);
+    if (!byId) {
+      throw new ConfigError(`unknown board '${id}'`, `known boards: ${this.boards.map((b) => b.id).join(', ')} (see \`paltls boards\`)`);
+    }
+    return byId;
+  }
+
+  defaultBoard(): Board {
+    return this.get(undefined);
+  }
+}

@@ -1,0 +1,255 @@
+// How a board's image is built, booted or flashed, and reached: one runner per flavour.
+// native: a local process (stdio = serial line). baremetal-qemu: QEMU with -serial pty.
+// zephyr: west build / west flash and the board's USB serial console.
+import { spawn, ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Board, repoRoot } from './registry';
+import { findBoardPort } from './detect';
+import { BuildError, ConfigError, DeviceError } from '../errors';
+import { ChildProcessTransport } from '../transport/child';
+import { SerialTransport } from '../transport/serial';
+import { Transport } from '../transport/transport';
+import { requireTool, run, which } from '../util/exec';
+
+export interface RunnerOptions {
+  port?: string; // --port
+  probe?: string; // --probe (serial number of the debug probe)
+  echo?: (line: string) => void; // build output
+  verbose?: boolean;
+  bridge?: boolean;
+}
+
+export interface DeviceRunner {
+  readonly board: Board;
+  /** Builds (incrementally) what the board needs; no-op if nothing changed. */
+  build(): Promise<void>;
+  /** Build id of the image that should be running, when the build tells it. */
+  expectedBuildId(): string | undefined;
+  /** Boots/flashes and opens the line. */
+  start(): Promise<Transport>;
+  /** Brings a hung or crashed device back (kill+respawn, QEMU restart, reflash/reset). */
+  restart(): Promise<Transport>;
+  stop(): Promise<void>;
+}
+
+function substitute(args: string[], vars: Record<string, string>): string[] {
+  return args.map((a) => a.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m));
+}
+
+export async function cmakeBuild(dir: string, source: string, targets: string[], extraArgs: string[], echo?: (l: string) => void): Promise<void> {
+  requireTool('cmake', 'install it with ./scripts/setup (Debian package cmake)');
+  requireTool('ninja', 'install it with ./scripts/setup (Debian package ninja-build)');
+  const root = repoRoot();
+  const buildDir = path.resolve(root, dir);
+  if (!fs.existsSync(path.join(buildDir, 'build.ninja'))) {
+    await run('cmake', ['-S', path.resolve(root, source), '-B', buildDir, '-G', 'Ninja', ...extraArgs], { cwd: root, echo });
+  }
+  await run('ninja', ['-C', buildDir, ...targets], { cwd: root, echo });
+}
+
+/** The native build always provides the peer and the PKI, whatever the board. */
+export async function buildHostTools(echo?: (l: string) => void): Promise<void> {
+  await cmakeBuild('build', '.', ['paltls_peer', 'paltls_pki'], [], echo);
+}
+
+abstract class CmakeRunner implements DeviceRunner {
+  constructor(readonly board: Board, protected readonly options: RunnerOptions) {}
+
+  protected get buildDir(): string {
+    return path.resolve(repoRoot(), this.board.build.dir);
+  }
+  protected get image(): string {
+    return path.resolve(this.buildDir, this.board.build.image ?? '');
+  }
+
+  async build(): Promise<void> {
+    const b = this.board.build;
+    await cmakeBuild(b.dir, b.source ?? '.', b.targets ?? [], b.cmakeArgs ?? [], this.options.echo);
+    if (b.image && !fs.existsSync(this.image)) throw new BuildError(`build finished but the image ${this.image} is missing`);
+  }
+
+  expectedBuildId(): string | undefined {
+    const f = this.board.build.idFile;
+    if (!f) return undefined;
+    const file = path.resolve(this.buildDir, f);
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+  }
+
+  protected command(): { cmd: string; args: string[] } {
+    const cmdline = substitute(this.board.run?.command ?? ['{image}'], { image: this.image, build: this.buildDir, root: repoRoot() });
+    if (!fs.existsSync(this.image)) {
+      throw new BuildError(`image ${this.image} not built`, `run \`npx paltls build --board ${this.board.id}\` (or drop --no-build)`);
+    }
+    return { cmd: cmdline[0]!, args: cmdline.slice(1) };
+  }
+
+  abstract start(): Promise<Transport>;
+  abstract stop(): Promise<void>;
+  async restart(): Promise<Transport> {
+    await this.stop();
+    return this.start();
+  }
+}
+
+export class NativeRunner extends CmakeRunner {
+  private proc?: ChildProcessTransport;
+
+  async start(): Promise<Transport> {
+    const { cmd, args } = this.command();
+    this.proc = new ChildProcessTransport(cmd, args, { cwd: repoRoot() });
+    return this.proc;
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    this.proc = undefined;
+    await p?.kill();
+  }
+}
+
+/** QEMU with the UART on a pty: QEMU prints "char device redirected to /dev/pts/N". */
+export class QemuRunner extends CmakeRunner {
+  private qemu?: ChildProcess;
+  private line?: SerialTransport;
+
+  async start(): Promise<Transport> {
+    const { cmd, args } = this.command();
+    if (!which(cmd) && !fs.existsSync(cmd)) throw new ConfigError(`'${cmd}' not found`, 'install qemu-system-arm with ./scripts/setup');
+    const qemu = spawn(cmd, args, { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.qemu = qemu;
+    const ptyPath = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new DeviceError(`QEMU did not report its serial pty within 10 s:\n${out}`)), 10000);
+      const onData = (chunk: Buffer): void => {
+        out += chunk.toString();
+        const m = /char device redirected to (\/dev\/[^\s]+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      qemu.stdout!.on('data', onData);
+      qemu.stderr!.on('data', onData);
+      qemu.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new DeviceError(`QEMU exited (code ${code}) before the serial line was up:\n${out}`));
+      });
+    });
+    this.line = await SerialTransport.open(ptyPath, this.board.console.baud);
+    qemu.on('exit', () => void this.line?.close());
+    return this.line;
+  }
+
+  async stop(): Promise<void> {
+    await this.line?.close();
+    this.line = undefined;
+    const q = this.qemu;
+    this.qemu = undefined;
+    if (q && q.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        q.once('exit', () => resolve());
+        q.kill('SIGKILL');
+      });
+    }
+  }
+}
+
+/** Zephyr boards: west build / west flash, console on the board's USB serial port. */
+export class ZephyrRunner implements DeviceRunner {
+  private line?: SerialTransport;
+  constructor(readonly board: Board, private readonly options: RunnerOptions) {}
+
+  private get buildDir(): string {
+    return path.resolve(repoRoot(), this.board.build.dir);
+  }
+
+  static requireWest(): void {
+    requireTool(
+      'west',
+      'the Zephyr flavour needs a west workspace: pip install west, then `west init -l` in this checkout and `west update` (see docs/porting.md)',
+    );
+  }
+
+  westBuildArgs(): string[] {
+    const z = this.board.zephyr!;
+    const args = ['build', '-b', z.board, '-d', this.buildDir, '-s', path.resolve(repoRoot(), this.board.build.source ?? 'firmware')];
+    const cmake: string[] = [];
+    if (z.extraConf?.length) cmake.push(`-DEXTRA_CONF_FILE=${z.extraConf.join(';')}`);
+    if (z.overlays?.length) cmake.push(`-DEXTRA_DTC_OVERLAY_FILE=${z.overlays.join(';')}`);
+    if (this.options.bridge) cmake.push('-DCONFIG_PALTLS_NET_BRIDGE=y');
+    args.push(...(z.westBuildArgs ?? []));
+    if (cmake.length) args.push('--', ...cmake);
+    return args;
+  }
+
+  westFlashArgs(): string[] {
+    const f = this.board.flash!;
+    const args = ['flash', '-d', this.buildDir, '-r', f.runner, ...(f.extraArgs ?? [])];
+    if (this.options.probe) {
+      if (!f.probeOption) throw new ConfigError(`board ${this.board.id}: runner ${f.runner} has no probe selection option in the registry (flash.probeOption)`);
+      args.push(f.probeOption, this.options.probe);
+    }
+    return args;
+  }
+
+  async build(): Promise<void> {
+    ZephyrRunner.requireWest();
+    await run('west', this.westBuildArgs(), { cwd: repoRoot(), echo: this.options.echo });
+  }
+
+  expectedBuildId(): string | undefined {
+    const file = path.join(this.buildDir, this.board.build.idFile ?? 'paltls_build_id.txt');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+  }
+
+  async flash(): Promise<void> {
+    ZephyrRunner.requireWest();
+    await run('west', this.westFlashArgs(), { cwd: repoRoot(), echo: this.options.echo });
+  }
+
+  async start(): Promise<Transport> {
+    // Open the console before flashing would be ideal; USB CDC consoles re-enumerate, so we
+    // flash first and find the port again by VID:PID (and probe serial) afterwards.
+    await this.flash();
+    const port = await this.waitForPort();
+    this.line = await SerialTransport.open(port, this.board.console.baud);
+    return this.line;
+  }
+
+  private async waitForPort(): Promise<string> {
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      const p = await findBoardPort(this.board, this.options.port, this.options.probe);
+      if (p) return p;
+      if (Date.now() > deadline) {
+        throw new DeviceError(
+          `no serial port found for ${this.board.id} (USB ${(this.board.usb ?? []).map((u) => `${u.vid}:${u.pid}`).join(', ') || 'ids not in registry'})`,
+          'pass --port /dev/ttyACM0 (see `paltls boards`), or --probe SERIAL when several boards are attached',
+        );
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  async restart(): Promise<Transport> {
+    await this.stop();
+    return this.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.line?.close();
+    this.line = undefined;
+  }
+}
+
+export function createRunner(board: Board, options: RunnerOptions): DeviceRunner {
+  switch (board.flavour) {
+    case 'native':
+      return new NativeRunner(board, options);
+    case 'baremetal-qemu':
+      return new QemuRunner(board, options);
+    case 'zephyr':
+      return new ZephyrRunner(board, options);
+  }
+}

@@ -1,0 +1,116 @@
+// paltls command line.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { describeError, ExitCode, ExitCodeValue } from './errors';
+import { runHandshake } from './commands/handshake';
+import { runBoards, runBuild, runFlash, runMonitor, runPeer } from './commands/misc';
+import { runTest } from './commands/test';
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: ExitCodeValue = ExitCode.Ok;
+  const program = new Command('paltls')
+    .description('Build, flash and drive the PAL TLS porting suite on a board, QEMU or the native process')
+    .showHelpAfterError()
+    .exitOverride();
+  const wrap =
+    <T>(fn: (o: T) => Promise<ExitCodeValue>) =>
+    async (o: T): Promise<void> => {
+      code = await fn(o);
+    };
+
+  program
+    .command('test')
+    .description('build, boot/flash, start peers, run the suite, report')
+    .option('-b, --board <id>', 'board id from boards/ (default: the registry default)')
+    .option('-p, --port <dev>', 'serial port of the board (default: detected by USB VID:PID)')
+    .option('--probe <serial>', 'debug probe serial number (boards with several probes attached)')
+    .option('-f, --filter <globs>', "comma-separated globs on case ids, e.g. 'pal_tls.tlsHandshake*'")
+    .option('--json <file>', 'write the JSON result')
+    .option('--junit <file>', 'write JUnit XML')
+    .option('-t, --timeout <s>', 'per-case timeout in seconds', seconds)
+    .option('--results <dir>', 'results directory (default reports/<time>-<board>)')
+    .option('--no-build', 'do not (re)build before running')
+    .option('--bridge', 'route the device sockets through the serial socket bridge')
+    .option('--list', 'list the device manifest and exit')
+    .option('-v, --verbose', 'show build output and the device log')
+    .action(wrap(runTest));
+
+  program
+    .command('handshake')
+    .description('one TLS/DTLS handshake from the device to a server; prints status, suite, verify flags, server time')
+    .option('-b, --board <id>', 'board id')
+    .option('-p, --port <dev>', 'serial port')
+    .option('--probe <serial>', 'debug probe serial number')
+    .requiredOption('--server <host:port>', 'server address')
+    .addOption(new Option('--transport <t>', 'tls (TCP) or dtls (UDP)').choices(['tls', 'dtls']).default('tls'))
+    .option('--suite <name>', 'cipher suite to offer, e.g. TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8')
+    .option('--ca <file>', 'CA certificate (DER or PEM)')
+    .option('--cert <file>', 'device certificate (DER or PEM)')
+    .option('--key <file>', 'device private key (DER or PEM)')
+    .option('--psk-identity <id>', 'PSK identity')
+    .option('--psk <hex>', 'PSK as hex')
+    .addOption(new Option('--auth <mode>', 'server certificate verification').choices(['required', 'optional', 'none']))
+    .option('--device-time <unix>', 'set the device time before the handshake')
+    .option('--json <file>', 'write the result as JSON')
+    .option('-t, --timeout <s>', 'handshake timeout in seconds', seconds)
+    .option('--no-build', 'do not (re)build first')
+    .option('--bridge', 'use the serial socket bridge')
+    .action(wrap(runHandshake));
+
+  program
+    .command('boards')
+    .description('known boards and detected serial ports (USB VID:PID matched to boards)')
+    .option('--json', 'machine-readable output')
+    .action(wrap(runBoards));
+
+  program
+    .command('build')
+    .description("build a board's image (incremental) plus the test peer and PKI")
+    .option('-b, --board <id>', 'board id')
+    .option('--bridge', 'build with the serial socket bridge (Zephyr boards)')
+    .action(wrap(runBuild));
+
+  program
+    .command('flash')
+    .description('flash a Zephyr board with west flash (runner and probe from the registry)')
+    .option('-b, --board <id>', 'board id')
+    .option('--probe <serial>', 'probe serial number (passed with the runner option from the registry)')
+    .option('--no-build', 'flash the existing build')
+    .action(wrap(runFlash));
+
+  program
+    .command('peer')
+    .description('serve the test peers (all profiles) until Ctrl-C')
+    .option('-b, --board <id>', 'board whose network mode decides the bind address')
+    .option('--host <addr>', 'bind address')
+    .option('--profiles <list>', 'comma-separated profiles (default: all)')
+    .action(wrap(runPeer));
+
+  program
+    .command('monitor')
+    .description('show the device line: log text, frames decoded')
+    .option('-b, --board <id>', 'board id (boots native/QEMU boards)')
+    .option('-p, --port <dev>', 'serial port to open instead')
+    .option('--baud <n>', 'baud rate', (v) => Number(v))
+    .option('--raw', 'do not decode frames')
+    .action(wrap(runMonitor));
+
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : ExitCode.Config;
+    }
+    const d = describeError(err);
+    process.stderr.write(`paltls: error: ${d.message}\n`);
+    if (d.hint) process.stderr.write(`paltls: hint: ${d.hint}\n`);
+    return d.exitCode;
+  }
+}

@@ -1,0 +1,76 @@
+// Pieces shared by the commands: board + runner resolution, device session setup, results dir.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Board, BoardRegistry, repoRoot } from '../boards/registry';
+import { createRunner, DeviceRunner, RunnerOptions } from '../boards/runner';
+import { SocketBridge } from '../bridge/bridge';
+import { DeviceIdentity, Session } from '../protocol/session';
+import { Transcript } from '../report/transcript';
+
+export interface DeviceConnection {
+  session: Session;
+  identity: DeviceIdentity;
+  bridge?: SocketBridge;
+}
+
+export function resolveBoard(id: string | undefined): Board {
+  return BoardRegistry.load().get(id);
+}
+
+export function makeRunner(board: Board, options: RunnerOptions): DeviceRunner {
+  return createRunner(board, options);
+}
+
+export function usesBridge(board: Board, forced?: boolean): boolean {
+  return Boolean(forced) || board.network.mode === 'bridge';
+}
+
+export function peerHostFor(board: Board): string {
+  if (board.network.peerHost) return board.network.peerHost;
+  switch (board.network.mode) {
+    case 'qemu-user':
+      return '10.0.2.2';
+    case 'host':
+    case 'bridge':
+      return '127.0.0.1';
+    default:
+      return lanAddress() ?? '127.0.0.1';
+  }
+}
+
+function lanAddress(): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const os = require('os') as typeof import('os');
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+/** Boots (or reboots) the device and syncs; the caller disposes the previous session. */
+export async function connectDevice(
+  runner: DeviceRunner,
+  transcript: Transcript,
+  options: { restart?: boolean; bridge?: boolean; onLine?: (line: string) => void; checkBuild?: boolean },
+): Promise<DeviceConnection> {
+  const transport = options.restart ? await runner.restart() : await runner.start();
+  transcript.note(`device line: ${transport.description}`);
+  const session = new Session(transport, transcript);
+  if (options.onLine) session.on('line', options.onLine);
+  const bridge = options.bridge ? new SocketBridge(session, (t) => transcript.note(t)) : undefined;
+  const t0 = Date.now();
+  const identity = await session.sync({
+    timeoutMs: (runner.board.run?.syncSeconds ?? 10) * 1000,
+    expectedBoard: runner.board.id,
+    expectedBuildId: options.checkBuild === false ? undefined : runner.expectedBuildId(),
+  });
+  transcript.note(`synced in ${Date.now() - t0} ms: board=${identity.board} build=${identity.buildId} mbedtls=${identity.mbedtls}`);
+  return { session, identity, bridge };
+}
+
+export function newResultsDir(base: string | undefined, board: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
+  const dir = base ? path.resolve(base) : path.join(repoRoot(), 'reports', `${stamp}-${board}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,240 @@
+// `paltls test`: build, boot/flash, start peers, sync, run the selected cases one by one with a
+// per-case timeout, recover from hangs and crashes, report.
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildHostTools } from '../boards/runner';
+import { ExitCode, ExitCodeValue, PaltlsError } from '../errors';
+import { PeerProcess, defaultPkiDir } from '../peers/peer';
+import { Needs } from '../protocol/constants';
+import { CaseOutcome, DeviceIdentity, ManifestCase, Session } from '../protocol/session';
+import { ConsoleReporter } from '../report/console';
+import { EventLog } from '../report/events';
+import { writeJUnit } from '../report/junit';
+import { RunResult, summarize, TestRecord, writeJson } from '../report/results';
+import { Transcript } from '../report/transcript';
+import { CaseFilter } from '../util/glob';
+import { connectDevice, DeviceConnection, makeRunner, newResultsDir, peerHostFor, resolveBoard, usesBridge } from './common';
+
+export interface TestOptions {
+  board?: string;
+  port?: string;
+  probe?: string;
+  filter?: string;
+  json?: string;
+  junit?: string;
+  timeout?: number; // seconds per case
+  results?: string;
+  build: boolean;
+  bridge?: boolean;
+  verbose?: boolean;
+  list?: boolean;
+}
+
+const GROUP = 'pal_tls';
+const PKI_KEYS = ['ca', 'device_cert', 'device_key', 'unrelated_ca'];
+
+function describeOutcome(o: Exclude<CaseOutcome, { kind: 'result' }>, timeoutS: number): string {
+  if (o.kind === 'timeout') return `timed out after ${timeoutS}s without a result (device hung); device restarted`;
+  const parts = ['device crashed'];
+  if (o.fault) {
+    const regs = Object.entries(o.fault.registers)
+      .map(([k, v]) => `${k}=0x${(v >>> 0).toString(16)}`)
+      .join(' ');
+    parts.push(`: ${o.fault.reason}${regs ? ` (${regs})` : ''}`);
+  } else if (o.exit) parts.push(`: ${o.exit.reason}`);
+  else if (o.rebooted) parts.push(': it rebooted mid-case');
+  parts.push('; device restarted');
+  return parts.join('');
+}
+
+export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
+  const board = resolveBoard(opts.board);
+  const out = new ConsoleReporter(process.stdout, !opts.verbose);
+  const resultsDir = newResultsDir(opts.results, board.id);
+  const transcript = new Transcript(path.join(resultsDir, 'transcript.log'));
+  const events = new EventLog(path.join(resultsDir, 'events.jsonl'));
+  events.emit({ event: 'run-start', board: board.id, argv: process.argv.slice(2) });
+  const bridge = usesBridge(board, opts.bridge);
+  const runner = makeRunner(board, {
+    port: opts.port,
+    probe: opts.probe,
+    bridge,
+    echo: opts.verbose ? (l) => out.info(`  build| ${l}`) : undefined,
+  });
+  const peer = new PeerProcess({ bindHost: ['ethernet', 'lte'].includes(board.network.mode) ? '0.0.0.0' : undefined });
+  let conn: DeviceConnection | undefined;
+  const started = Date.now();
+  out.info(`paltls test: board ${board.id} (${board.flavour}), results in ${path.relative(process.cwd(), resultsDir) || '.'}`);
+  try {
+    if (opts.build) {
+      const t0 = Date.now();
+      out.info('building...');
+      await runner.build();
+      await buildHostTools(opts.verbose ? (l) => out.info(`  build| ${l}`) : undefined);
+      events.emit({ event: 'build', ok: true, ms: Date.now() - t0 });
+      out.info(`build ok (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    }
+    const onLine = opts.verbose ? (l: string): void => out.deviceLine(l) : undefined;
+    const t0 = Date.now();
+    conn = await connectDevice(runner, transcript, { bridge, onLine });
+    const id = conn.identity;
+    events.emit({ event: 'sync', board: id.board, build: id.buildId, mbedtls: id.mbedtls, cases: id.caseCount, ms: Date.now() - t0 });
+    out.info(
+      `device: board=${id.board} build=${id.buildId} mbedtls=${id.mbedtls} cases=${id.caseCount}` +
+        (id.entropyTestOnly ? ' entropy=TEST-ONLY (host-injected seed)' : ''),
+    );
+    const manifest = await conn.session.list();
+    if (opts.list) {
+      for (const c of manifest) out.info(`${GROUP}.${c.name}${c.needs ? `  (needs 0x${c.needs.toString(16)})` : ''}`);
+      return ExitCode.Ok;
+    }
+    const filter = new CaseFilter(opts.filter);
+    const selected = manifest.filter((c) => {
+      const fullId = `${GROUP}.${c.name}`;
+      if (!filter.matches(fullId, c.name)) return false;
+      if (c.needs & Needs.FaultHooks) return filter.selectsExplicitly(fullId, c.name);
+      return true;
+    });
+    if (selected.length === 0) {
+      throw new PaltlsError(`no case matches --filter '${opts.filter ?? ''}'`, ExitCode.Config, 'list the cases with `paltls test --list`');
+    }
+    const ports = await peer.start();
+    events.emit({ event: 'peer', ports: Object.fromEntries(ports) });
+    transcript.note(`peer ports: ${[...ports].map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    const seed = randomBytes(48);
+    const env = buildEnv(board.id, peerHostFor(board), ports, seed, id);
+    await sendEnv(conn.session, env);
+
+    const timeoutS = opts.timeout ?? board.run?.caseTimeoutSeconds ?? 60;
+    const records: TestRecord[] = [];
+    const bundles: Record<string, string> = {};
+    for (let i = 0; i < selected.length; i++) {
+      const c = selected[i]!;
+      const testId = `${GROUP}.${c.name}`;
+      out.caseStart(i + 1, selected.length, testId);
+      events.emit({ event: 'case-start', id: testId, index: i + 1, total: selected.length });
+      const mark = transcript.mark();
+      const peerMark = Date.now();
+      transcript.note(`case ${testId} start`);
+      let record: TestRecord;
+      if (!conn) {
+        record = { id: testId, status: 'error', duration_ms: 0, message: 'not run: the device did not come back after the previous failure' };
+      } else {
+        const outcome = await conn.session.runCase(c.name, timeoutS * 1000);
+        if (outcome.kind === 'result') {
+          const r = outcome.report;
+          record = { id: testId, status: r.status, duration_ms: r.durationMs, message: r.message };
+          if (r.metrics.length) record.metrics = Object.fromEntries(r.metrics.map((m) => [m.name, m.value]));
+        } else {
+          record = { id: testId, status: 'error', duration_ms: outcome.elapsedMs, message: describeOutcome(outcome, timeoutS) };
+          transcript.note(`case ${testId}: ${record.message}`);
+          events.emit({ event: 'device-restart', reason: outcome.kind });
+          conn = await recover(conn, () => connectDevice(runner, transcript, { restart: true, bridge, onLine }), transcript, env);
+          if (!conn) record.message += ' (restart FAILED: remaining cases not run)';
+          if (!peer.running) {
+            transcript.note('peer died: restarting it');
+            await peer.start();
+          }
+        }
+      }
+      transcript.note(`case ${testId} end: ${record.status}`);
+      records.push(record);
+      out.caseEnd(record);
+      events.emit({ event: 'case-end', id: testId, status: record.status, duration_ms: record.duration_ms, message: record.message });
+      if (record.status === 'failed' || record.status === 'error') {
+        bundles[testId] = saveBundle(resultsDir, testId, {
+          transcript: Transcript.render(transcript.slice(mark)),
+          peerLog: peer.linesSince(peerMark),
+          repro: {
+            command: ['npx', 'paltls', 'test', '--board', board.id, '--filter', testId],
+            argv: process.argv,
+            board: board.id,
+            build: id.buildId,
+            mbedtls: id.mbedtls,
+            entropy_seed: seed.toString('hex'),
+            peer_ports: Object.fromEntries(ports),
+            host: { node: process.version, platform: `${os.platform()} ${os.release()}` },
+            result: record,
+          },
+        });
+      }
+    }
+
+    const result: RunResult = { board: board.id, build: { id: id.buildId, mbedtls: id.mbedtls }, tests: records, summary: summarize(records) };
+    if (opts.json) writeJson(opts.json, result);
+    writeJson(path.join(resultsDir, 'results.json'), result);
+    const systemOut = Object.fromEntries(Object.entries(bundles).map(([k, v]) => [k, `failure bundle: ${v}`]));
+    if (opts.junit) writeJUnit(opts.junit, result, { systemOut, hostname: os.hostname() });
+    writeJUnit(path.join(resultsDir, 'junit.xml'), result, { systemOut, hostname: os.hostname() });
+    const s = result.summary;
+    const extra = Object.values(bundles).map((b) => `  failure bundle: ${path.relative(process.cwd(), b)}`);
+    out.summary(s, Date.now() - started, extra);
+    const code = s.failed + s.error > 0 ? ExitCode.TestFailures : ExitCode.Ok;
+    events.emit({ event: 'run-end', summary: { ...s }, exit: conn ? code : ExitCode.Infrastructure });
+    return conn ? code : ExitCode.Infrastructure;
+  } finally {
+    conn?.bridge?.closeAll();
+    conn?.session.dispose();
+    await runner.stop().catch(() => undefined);
+    await peer.stop().catch(() => undefined);
+    events.close();
+    await transcript.close();
+  }
+}
+
+function buildEnv(board: string, peerHost: string, ports: Map<string, number>, seed: Buffer, id: DeviceIdentity): [string, Buffer | string][] {
+  const env: [string, Buffer | string][] = [['peer.host', peerHost]];
+  for (const [profile, port] of ports) env.push([`peer.port.${profile}`, String(port)]);
+  const pki = defaultPkiDir();
+  for (const key of PKI_KEYS) {
+    const file = path.join(pki, `${key}.der`);
+    if (fs.existsSync(file)) env.push([`pki.${key}`, fs.readFileSync(file)]);
+  }
+  env.push(['host.time', String(Math.floor(Date.now() / 1000))]);
+  env.push(['entropy.seed', seed]);
+  env.push(['entropy.test_only', id.entropyTestOnly ? '1' : '0']);
+  env.push(['board', board]);
+  return env;
+}
+
+async function sendEnv(session: Session, env: [string, Buffer | string][]): Promise<void> {
+  await session.clearEnv();
+  for (const [k, v] of env) await session.setEnv(k, v);
+}
+
+async function recover(
+  old: DeviceConnection,
+  reconnect: () => Promise<DeviceConnection>,
+  transcript: Transcript,
+  env: [string, Buffer | string][],
+): Promise<DeviceConnection | undefined> {
+  old.bridge?.closeAll();
+  old.session.dispose();
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      const c = await reconnect();
+      await sendEnv(c.session, env);
+      return c;
+    } catch (err) {
+      transcript.note(`restart attempt ${attempt} failed: ${(err as Error).message}`);
+    }
+  }
+  return undefined;
+}
+
+function saveBundle(
+  resultsDir: string,
+  testId: string,
+  data: { transcript: string; peerLog: string; repro: Record<string, unknown> },
+): string {
+  const dir = path.join(resultsDir, 'failures', testId);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'transcript.log'), data.transcript);
+  fs.writeFileSync(path.join(dir, 'peer.log'), data.peerLog + '\n');
+  fs.writeFileSync(path.join(dir, 'repro.json'), JSON.stringify(data.repro, null, 2) + '\n');
+  return dir;
+}
+
+export type { ManifestCase };
