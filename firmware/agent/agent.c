@@ -390,6 +390,17 @@ static int pump(uint32_t timeout_ms, bool (*fn)(const ap_frame_t *frame, void *c
     if (n < 0) {
         return n;
     }
+    if (n == 0 && s_parser.fill > 0 && s_parser.consumed == 0) {
+        /* Idle line with a partial frame held back: it will not complete. Rescan past it. */
+        ap_frame_t frame;
+        ap_parser_give_up(&s_parser);
+        while (ap_parser_next(&s_parser, &frame)) {
+            if (fn(&frame, ctx)) {
+                return 1;
+            }
+        }
+        return 0;
+    }
     size_t off = 0;
     do {
         off += ap_parser_push(&s_parser, chunk + off, (size_t)n - off);

@@ -199,6 +199,18 @@ bool ap_parser_next(ap_parser_t *p, ap_frame_t *frame)
     }
 }
 
+void ap_parser_give_up(ap_parser_t *p)
+{
+    if (p->consumed) {
+        drop(p, p->consumed);
+        p->consumed = 0;
+    }
+    if (p->fill > 0) {
+        p->noise_bytes++;
+        drop(p, 1);
+    }
+}
+
 bool ap_next(const ap_frame_t *f, size_t *offset, ap_tlv_t *out)
 {
     if (*offset + 3u > f->len) {

@@ -160,6 +160,9 @@ size_t ap_parser_push(ap_parser_t *p, const uint8_t *data, size_t len);
 /* Returns the next valid frame, skipping noise, partial and corrupted frames. The payload stays
  * valid until the next call to ap_parser_push or ap_parser_next. */
 bool ap_parser_next(ap_parser_t *p, ap_frame_t *frame);
+/* The line went idle with a partial frame held back (noise that passed the header check, or a
+ * frame cut short): drop its first byte so ap_parser_next rescans what follows. */
+void ap_parser_give_up(ap_parser_t *p);
 
 /* TLV reading. */
 typedef struct ap_tlv {

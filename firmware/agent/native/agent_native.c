@@ -16,6 +16,14 @@ extern const char paltls_agent_build_id[];
 
 static int s_proto_fd = STDOUT_FILENO;
 
+#define NATIVE_CAPABILITIES (PALTEST_NEEDS_PEER | PALTEST_NEEDS_THREADS | PALTEST_NEEDS_FAULT_HOOKS)
+
+/* The suite asks the board what it can do (paltest_run skips what it cannot). */
+uint32_t paltest_capabilities(void)
+{
+    return NATIVE_CAPABILITIES;
+}
+
 static int native_read(uint8_t *buf, size_t len, uint32_t timeout_ms)
 {
     struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
@@ -107,7 +115,7 @@ int main(int argc, char **argv)
     static agent_board_info_t info;
     info.board = "native";
     info.build_id = paltls_agent_build_id;
-    info.capabilities = PALTEST_NEEDS_PEER | PALTEST_NEEDS_THREADS | PALTEST_NEEDS_FAULT_HOOKS;
+    info.capabilities = NATIVE_CAPABILITIES;
     info.entropy_is_test_only = false;
     agent_main(&io, &info);
     return 0;

@@ -102,10 +102,20 @@ export class FrameParser {
     return this.buf.length;
   }
 
-  /** Gives up on a held-back partial frame (e.g. after a timeout) and returns it as text. */
-  flush(): Buffer {
-    const rest = this.buf;
-    this.buf = Buffer.alloc(0);
-    return rest;
+  /**
+   * Gives up on a held-back partial frame (the line went idle: it was noise that looked like a
+   * header, or a frame cut short by a reboot). Its first byte becomes text and the rest is
+   * scanned again, so frames that were queued behind the bogus length still come out.
+   */
+  flush(): ParserItem[] {
+    const items: ParserItem[] = [];
+    while (this.buf.length > 0) {
+      const rest = this.buf;
+      this.buf = Buffer.alloc(0);
+      items.push({ kind: 'text', text: Buffer.from(rest.subarray(0, 1)) });
+      this.stats.noiseBytes++;
+      items.push(...this.push(rest.subarray(1)));
+    }
+    return items;
   }
 }

@@ -159,7 +159,7 @@ export class Session extends EventEmitter {
     transport.on('data', this.dataListener);
     transport.on('log', this.logListener);
     transport.on('close', this.closeListener);
-    this.flushTimer = setInterval(() => this.flushStale(), 500);
+    this.flushTimer = setInterval(() => this.flushStale(), 250);
     this.flushTimer.unref();
   }
 
@@ -193,7 +193,12 @@ export class Session extends EventEmitter {
 
   private flushStale(): void {
     // A partial frame that never completes (noise that looked like a header) is log text.
-    if (this.parser.pending() > 0 && Date.now() - this.lastRx > 2000) this.onText(this.parser.flush());
+    if (this.parser.pending() > 0 && Date.now() - this.lastRx > 500) {
+      for (const item of this.parser.flush()) {
+        if (item.kind === 'text') this.onText(item.text);
+        else this.onFrame(item.frame);
+      }
+    }
   }
 
   private onText(text: Buffer): void {
