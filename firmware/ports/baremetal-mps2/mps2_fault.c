@@ -1,11 +1,16 @@
 /* Fault reporting: HardFault, MemManage, BusFault, UsageFault, NMI and unexpected interrupts all
- * land here (on the handler stack, so a thread-stack overflow can still be reported). The report
- * is a FAULT frame of the serial protocol (agent_report_fault) followed by a plain-text line;
- * then the CPU waits for the host to reset it (the QEMU runner restarts the emulator). */
+ * land here, on the handler stack (MSP), so a thread-stack overflow can still be reported.
+ *
+ * The report is a FAULT frame of the serial protocol (docs/protocol.md), built with the agent's
+ * frame encoder into a buffer of this file and written straight to the UART: it does not rely on
+ * any agent state, which the fault may have corrupted (a wild memset, a smashed pointer). Then a
+ * plain-text line for people reading the console, then the CPU waits for the host to reset it
+ * (the QEMU runner restarts the emulator). */
 #include <stdio.h>
 #include <string.h>
 
 #include "agent.h"
+#include "agent_proto.h"
 #include "mps2_an385.h"
 #include "mps2_port.h"
 
@@ -13,6 +18,7 @@ void mps2_fault_entry(void);
 __attribute__((used, noreturn)) void mps2_fault_report(const uint32_t *frame, uint32_t exc_return);
 
 extern uint32_t __stack_bottom[], __stack_top[], __msp_bottom[], __msp_top[];
+extern const uint8_t __data_start[], __bss_end[];
 
 /* Picks the stack the exception frame was pushed on (EXC_RETURN bit 2: 1 = PSP) and hands it to
  * the C reporter together with EXC_RETURN. */
@@ -54,12 +60,40 @@ static const char *exception_name(uint32_t ipsr, uint32_t cfsr, uint32_t hfsr)
     }
 }
 
+static bool in_range(uintptr_t p, size_t len, const void *lo, const void *hi)
+{
+    return p >= (uintptr_t)lo && p + len <= (uintptr_t)hi && p + len >= p;
+}
+
 static bool frame_readable(const uint32_t *frame)
 {
     uintptr_t p = (uintptr_t)frame;
-    return (p >= (uintptr_t)__stack_bottom && p + 32u <= (uintptr_t)__stack_top) ||
-           (p >= (uintptr_t)__msp_bottom && p + 32u <= (uintptr_t)__msp_top);
+    return in_range(p, 32u, __stack_bottom, __stack_top) || in_range(p, 32u, __msp_bottom, __msp_top);
 }
+
+/* The current case name, only if the pointer still looks like a short string in .rodata/.data/.bss
+ * (the agent keeps it in a static buffer; a corrupted pointer must not fault the reporter). */
+static const char *safe_case_name(void)
+{
+    const char *name = agent_current_case();
+    uintptr_t p = (uintptr_t)name;
+    const size_t max = 64u;
+    if (name == NULL || !(in_range(p, max, __data_start, __bss_end) ||
+                          in_range(p, max, (const void *)0x100u, (const void *)0x400000u))) {
+        return NULL;
+    }
+    for (size_t i = 0; i < max; i++) {
+        if (name[i] == '\0') {
+            return i > 0 ? name : NULL;
+        }
+        if (name[i] < 0x20 || name[i] > 0x7E) {
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+static uint8_t s_frame[AP_MAX_FRAME];
 
 void mps2_fault_report(const uint32_t *frame, uint32_t exc_return)
 {
@@ -72,16 +106,22 @@ void mps2_fault_report(const uint32_t *frame, uint32_t exc_return)
     uint32_t mmfar = SCB_MMFAR;
     uint32_t bfar = SCB_BFAR;
     bool stacked = frame_readable(frame) && !(cfsr & (CFSR_MSTKERR | CFSR_STKERR));
+    const char *reason = exception_name(ipsr, cfsr, hfsr);
+    const char *case_name = safe_case_name();
 
-    agent_fault_t fault;
-    memset(&fault, 0, sizeof(fault));
-    fault.reason = exception_name(ipsr, cfsr, hfsr);
-    size_t n = 0;
+    /* A frame (or a log line) cut short by the fault is padded to its announced length first. */
+    (void)mps2_uart_abort_write();
+
+    ap_writer_t w;
+    ap_begin(&w, s_frame);
+    ap_put_str(&w, AT_MESSAGE, reason);
+    if (case_name != NULL) {
+        ap_put_str(&w, AT_NAME, case_name);
+    }
 #define ADD_REG(reg_name, reg_value)                                                           \
     do {                                                                                       \
-        fault.regs[n].name = (reg_name);                                                       \
-        fault.regs[n].value = (reg_value);                                                     \
-        n++;                                                                                   \
+        ap_put_str(&w, AT_METRIC_NAME, (reg_name));                                            \
+        ap_put_u64(&w, AT_METRIC_VALUE, (uint64_t)(reg_value));                                \
     } while (0)
     if (stacked) {
         ADD_REG("pc", frame[6]);
@@ -99,19 +139,20 @@ void mps2_fault_report(const uint32_t *frame, uint32_t exc_return)
     ADD_REG("exc_return", exc_return);
     ADD_REG("ipsr", ipsr);
     ADD_REG("sp", (uint32_t)(uintptr_t)frame);
-    ADD_REG("stack_hwm", (uint32_t)mps2_stack_high_water());
+    ADD_REG("stack_hwm", mps2_stack_high_water());
 #undef ADD_REG
-    fault.reg_count = n;
+    size_t n = ap_finish(&w, AP_FAULT, 0);
+    if (n != 0) {
+        (void)mps2_uart_write(s_frame, n);
+    }
 
-    /* Finish any byte in flight, then the frame, then a line for people reading the console. */
-    agent_report_fault(&fault);
     char line[200];
     int len = snprintf(line, sizeof(line),
-                       "\r\nFAULT: %s pc=0x%08lx lr=0x%08lx xpsr=0x%08lx cfsr=0x%08lx hfsr=0x%08lx"
+                       "\r\nFAULT: %s%s%s pc=0x%08lx lr=0x%08lx xpsr=0x%08lx cfsr=0x%08lx hfsr=0x%08lx"
                        " -- waiting for reset\r\n",
-                       fault.reason, stacked ? (unsigned long)frame[6] : 0ul,
-                       stacked ? (unsigned long)frame[5] : 0ul, stacked ? (unsigned long)frame[7] : 0ul,
-                       (unsigned long)cfsr, (unsigned long)hfsr);
+                       reason, case_name ? " in " : "", case_name ? case_name : "",
+                       stacked ? (unsigned long)frame[6] : 0ul, stacked ? (unsigned long)frame[5] : 0ul,
+                       stacked ? (unsigned long)frame[7] : 0ul, (unsigned long)cfsr, (unsigned long)hfsr);
     if (len > 0) {
         (void)mps2_uart_write((const uint8_t *)line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
     }

@@ -22,6 +22,10 @@ void mps2_uart_init(void);
 int mps2_uart_read(uint8_t *buf, size_t len, uint32_t timeout_ms);
 /* Blocks until every byte is handed to the UART. Safe with interrupts disabled (fault path). */
 int mps2_uart_write(const uint8_t *buf, size_t len);
+/* Fault path: when a write was cut short (the fault hit the thread inside mps2_uart_write), sends
+ * as many zero bytes as were still due, so a half-sent frame ends where its header said and the
+ * host's parser drops it (CRC) and finds the next frame. Returns the count. */
+size_t mps2_uart_abort_write(void);
 size_t mps2_uart_rx_available(void);
 /* Receive ring statistics: peak fill level and bytes held back by flow control. */
 size_t mps2_uart_rx_peak(void);

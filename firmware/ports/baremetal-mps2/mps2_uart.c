@@ -20,6 +20,7 @@ static volatile uint32_t s_rx_head; /* written by the interrupt handler */
 static volatile uint32_t s_rx_tail; /* written by the reader */
 static volatile uint32_t s_rx_peak;
 static volatile uint32_t s_rx_throttled;
+static volatile size_t s_tx_remaining; /* bytes of the current mps2_uart_write not yet sent */
 
 void mps2_uart_init(void)
 {
@@ -101,12 +102,29 @@ int mps2_uart_read(uint8_t *buf, size_t len, uint32_t timeout_ms)
     return (int)count;
 }
 
+static void put_byte(uint8_t byte)
+{
+    while (UART_STATE(UART0_BASE) & UART_STATE_TXFULL) {
+    }
+    UART_DATA(UART0_BASE) = byte;
+}
+
 int mps2_uart_write(const uint8_t *buf, size_t len)
 {
+    s_tx_remaining = len;
     for (size_t i = 0; i < len; i++) {
-        while (UART_STATE(UART0_BASE) & UART_STATE_TXFULL) {
-        }
-        UART_DATA(UART0_BASE) = buf[i];
+        put_byte(buf[i]);
+        s_tx_remaining = len - i - 1u;
     }
     return (int)len;
+}
+
+size_t mps2_uart_abort_write(void)
+{
+    size_t remaining = s_tx_remaining;
+    for (size_t i = 0; i < remaining; i++) {
+        put_byte(0);
+    }
+    s_tx_remaining = 0;
+    return remaining;
 }

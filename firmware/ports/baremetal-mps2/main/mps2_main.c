@@ -1,6 +1,7 @@
 /* Entry point of the mps2-an385 image: brings up the time base and UART0, prints the boot
  * banner, then hands the serial line to the device test agent (or, in a tree without the agent,
  * runs the suite cases that need no peer and prints their results). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,24 @@ uint32_t paltest_capabilities(void)
 #else
     return 0; /* local runner: no host, so no peer and nobody to report a crash to */
 #endif
+}
+
+/* Plain-text console line (the serial protocol shows text between frames as device log). */
+static void print_line(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static void print_line(const char *format, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(line, sizeof(line) - 2, format, ap);
+    va_end(ap);
+    if (n < 0) {
+        return;
+    }
+    size_t len = (size_t)n < sizeof(line) - 3 ? (size_t)n : sizeof(line) - 3;
+    line[len++] = '\r';
+    line[len++] = '\n';
+    (void)mps2_uart_write((const uint8_t *)line, len);
 }
 
 #if PALTLS_HAVE_AGENT
@@ -63,10 +82,10 @@ static void run_local_suite(void)
         uint64_t busy = mps2_busy_cycles();
         memset(&result, 0, sizeof(result));
         paltest_run(&cases[i], &result);
-        printf("%-8s %s.%s (%lu ms, ~%lu k instr)%s%s\n", status_text(result.status), PALTEST_GROUP,
-               cases[i].name, (unsigned long)(mps2_uptime_ms() - start),
-               (unsigned long)((mps2_busy_cycles() - busy) * 40u / 1000u),
-               result.message[0] ? ": " : "", result.message);
+        print_line("%-8s %s.%s (%lu ms, ~%lu k instr)%s%s", status_text(result.status), PALTEST_GROUP,
+                   cases[i].name, (unsigned long)(mps2_uptime_ms() - start),
+                   (unsigned long)((mps2_busy_cycles() - busy) * 40u / 1000u),
+                   result.message[0] ? ": " : "", result.message);
         if (result.status == PALTEST_PASSED) {
             passed++;
         } else if (result.status == PALTEST_SKIPPED) {
@@ -75,23 +94,37 @@ static void run_local_suite(void)
             failed++;
         }
     }
-    printf("summary: %u passed, %u failed, %u skipped; stack high-water %u of %u bytes, heap break %u of %u\n",
-           passed, failed, skipped, (unsigned)mps2_stack_high_water(), (unsigned)mps2_stack_size(),
-           (unsigned)mps2_heap_used(), (unsigned)mps2_heap_size());
+    print_line("summary: %u passed, %u failed, %u skipped; stack high-water %u of %u bytes, heap break %u of %u",
+               passed, failed, skipped, (unsigned)mps2_stack_high_water(), (unsigned)mps2_stack_size(),
+               (unsigned)mps2_heap_used(), (unsigned)mps2_heap_size());
 }
 #endif
+
+/* QEMU's pty backend drops guest output until it notices that the host has opened the pty (it
+ * polls once a second). The host speaks first (HELLO), so wait for its first byte -- it stays in
+ * the receive ring for the agent -- before printing anything; give up after a few seconds so a
+ * console attached from the start (-serial stdio, a real UART) still gets the banner. */
+#define MPS2_HOST_WAIT_MS 3000u
+
+static void wait_for_host(void)
+{
+    uint64_t until = mps2_uptime_ms() + MPS2_HOST_WAIT_MS;
+    while (mps2_uart_rx_available() == 0 && mps2_uptime_ms() < until) {
+        mps2_idle();
+    }
+}
 
 int main(void)
 {
     mps2_time_init();
     mps2_uart_init();
-    setvbuf(stdout, NULL, _IONBF, 0);
-    printf("\r\npaltls " MPS2_BOARD_NAME ": Cortex-M3 bare metal (no RTOS, no threads), build %s, "
-           "Mbed TLS " PALTLS_BUILD_MBEDTLS_VERSION "\r\n",
-           mps2_build_id());
-    printf("paltls " MPS2_BOARD_NAME ": stack %u KiB, heap %u KiB; ENTROPY IS TEST-ONLY: no TRNG, "
-           "the only seed is the one the host injects (not secure)\r\n",
-           (unsigned)(mps2_stack_size() / 1024u), (unsigned)(mps2_heap_size() / 1024u));
+    wait_for_host();
+    print_line("%s", "");
+    print_line("paltls " MPS2_BOARD_NAME ": Cortex-M3 bare metal (no RTOS, no threads), build %s, Mbed TLS %s",
+               mps2_build_id(), PALTLS_BUILD_MBEDTLS_VERSION);
+    print_line("paltls " MPS2_BOARD_NAME ": thread stack %u KiB, heap %u KiB; ENTROPY IS TEST-ONLY: no TRNG, "
+               "the only seed is the one the host injects (not secure)",
+               (unsigned)(mps2_stack_size() / 1024u), (unsigned)(mps2_heap_size() / 1024u));
 #if PALTLS_HAVE_AGENT
     static const agent_io_t io = {io_read, io_write};
     static agent_board_info_t info = {MPS2_BOARD_NAME, NULL, MPS2_CAPABILITIES, true};
