@@ -11,6 +11,7 @@ import { ChildProcessTransport } from '../transport/child';
 import { SerialTransport } from '../transport/serial';
 import { Transport } from '../transport/transport';
 import { requireTool, run, which } from '../util/exec';
+import { QemuBoardRunner } from './qemu';
 
 export interface RunnerOptions {
   port?: string; // --port
@@ -248,7 +249,7 @@ export function createRunner(board: Board, options: RunnerOptions): DeviceRunner
     case 'native':
       return new NativeRunner(board, options);
     case 'baremetal-qemu':
-      return new QemuRunner(board, options);
+      return new QemuBoardRunner(board, options); // host/src/boards/qemu.ts
     case 'zephyr':
       return new ZephyrRunner(board, options);
   }

@@ -33,7 +33,15 @@ export interface TestOptions {
 }
 
 const GROUP = 'pal_tls';
-const PKI_KEYS = ['ca', 'device_cert', 'device_key', 'unrelated_ca'];
+/** Environment key pki.<name> -> file in the PKI directory (tests/pki/gen-pki.sh). */
+const PKI_OBJECTS: [string, string][] = [
+  ['ca', 'ca.der'],
+  ['device_cert', 'device_cert.der'],
+  ['device_key', 'device_key.der'],
+  ['unrelated_ca', 'unrelated_ca.der'],
+  ['server_cert', 'server.der'],
+  ['server_key', 'server.key.der'],
+];
 
 function describeOutcome(o: Exclude<CaseOutcome, { kind: 'result' }>, timeoutS: number): string {
   if (o.kind === 'timeout') return `timed out after ${timeoutS}s without a result (device hung); device restarted`;
@@ -188,8 +196,8 @@ function buildEnv(board: string, peerHost: string, ports: Map<string, number>, s
   const env: [string, Buffer | string][] = [['peer.host', peerHost]];
   for (const [profile, port] of ports) env.push([`peer.port.${profile}`, String(port)]);
   const pki = defaultPkiDir();
-  for (const key of PKI_KEYS) {
-    const file = path.join(pki, `${key}.der`);
+  for (const [key, name] of PKI_OBJECTS) {
+    const file = path.join(pki, name);
     if (fs.existsSync(file)) env.push([`pki.${key}`, fs.readFileSync(file)]);
   }
   env.push(['host.time', String(Math.floor(Date.now() / 1000))]);

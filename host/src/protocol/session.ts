@@ -70,6 +70,12 @@ interface Pending {
   frames: Frame[];
 }
 
+class CancelledError extends Error {
+  constructor() {
+    super('request cancelled');
+  }
+}
+
 const STATUS_BY_CODE: Record<number, CaseStatus> = {
   [CaseStatusCode.Passed]: 'passed',
   [CaseStatusCode.Failed]: 'failed',
@@ -175,7 +181,15 @@ export class Session extends EventEmitter {
     return this.parser.stats;
   }
 
+  /** Abandons the requests with this sequence number (their timers are cleared). */
+  cancel(seq: number): void {
+    const gone = this.pending.filter((p) => p.seq === seq);
+    this.pending = this.pending.filter((p) => p.seq !== seq);
+    for (const p of gone) p.reject(new CancelledError());
+  }
+
   dispose(): void {
+    for (const p of this.pending.splice(0)) p.reject(new CancelledError());
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.transport.off('data', this.dataListener);
     this.transport.off('log', this.logListener);
@@ -483,7 +497,7 @@ export class Session extends EventEmitter {
       };
       const crashed = (exit?: CloseInfo): void => {
         cleanup();
-        this.pending = this.pending.filter((p) => p.seq !== seq);
+        this.cancel(seq);
         resolve({ kind: 'crash', elapsedMs: Date.now() - started, fault, exit, rebooted });
       };
       const onFault = (f: FaultReport): void => {
@@ -498,7 +512,7 @@ export class Session extends EventEmitter {
       const onClose = (info: CloseInfo): void => crashed(info);
       const timer = setTimeout(() => {
         cleanup();
-        this.pending = this.pending.filter((p) => p.seq !== seq);
+        this.cancel(seq);
         resolve({ kind: 'timeout', elapsedMs: Date.now() - started });
       }, timeoutMs);
       // CASE_START acknowledges RUN; resend once if it does not come (the device replays, never
