@@ -94,7 +94,7 @@ palStatus_t connect_with_certificates(tls_session_t *session, palTLSTransportMod
  * time update from the server follows, so afterwards saved_time holds the server's time. */
 static palStatus_t do_handshake(palTLSTransportMode_t mode, bool enable_session_storing)
 {
-    tls_session_t session;
+    static tls_session_t session;
     palStatus_t status = connect_with_certificates(&session, mode, "default", "pki.ca");
 
     pal_enableSslSessionStoring(session.conf, enable_session_storing);
@@ -183,7 +183,7 @@ static void tlsCACertandPSK(void)
 
 static void tlsHandshakeTCP(void)
 {
-    tls_session_t session;
+    static tls_session_t session;
     int32_t verify_result = 0;
     palStatus_t status;
     uint64_t elapsed;
@@ -207,7 +207,7 @@ static void tlsHandshakeTCP(void)
 
 static void tlsHandshakeUDP(void)
 {
-    tls_session_t session;
+    static tls_session_t session;
     int32_t verify_result = 0;
 
     if (!require_pki()) {
@@ -225,7 +225,7 @@ static void tlsHandshakeUDP(void)
  * timeouts keep PAL_ERR_TIMEOUT_EXPIRED. See docs/architecture.md. */
 static void tlsHandshakeUDPTimeOut(void)
 {
-    tls_session_t session;
+    static tls_session_t session;
     uint64_t started_ms;
     uint64_t elapsed_ms;
 
@@ -244,7 +244,7 @@ static void tlsHandshakeUDPTimeOut(void)
 
 static void tlsHandshakeTCP_FutureLWM2M(void)
 {
-    tls_session_t session;
+    static tls_session_t session;
     int32_t verify_result = 0;
     uint64_t saved = 0;
 
@@ -264,7 +264,7 @@ static void tlsHandshakeTCP_FutureLWM2M(void)
 
 static void tlsHandshakeTCP_FutureLWM2M_NoTimeUpdate(void)
 {
-    tls_session_t session;
+    static tls_session_t session;
     int32_t verify_result = 0;
     uint64_t saved = 0;
     uint64_t device_time;
@@ -291,7 +291,7 @@ static void tlsHandshakeTCP_FutureLWM2M_NoTimeUpdate(void)
 
 static void tlsHandshakeTCP_ExpiredLWM2MCert(void)
 {
-    tls_session_t session;
+    static tls_session_t session;
     int32_t verify_result = 0;
     uint64_t saved = 0;
 
@@ -312,7 +312,7 @@ static void tlsHandshakeTCP_ExpiredLWM2MCert(void)
 
 static void tlsHandshakeTCP_ExpiredServerCert_Trusted(void)
 {
-    tls_session_t session;
+    static tls_session_t session;
     int32_t verify_result = 0;
     uint64_t saved = 0;
     uint64_t last_time_back = 0;
@@ -339,7 +339,7 @@ static void tlsHandshakeTCP_ExpiredServerCert_Trusted(void)
 
 static void trusted_server_with_offset(int64_t device_offset)
 {
-    tls_session_t session;
+    static tls_session_t session;
     int32_t verify_result = 0;
     uint64_t saved_before = 0;
     uint64_t saved_after = 0;
@@ -376,7 +376,7 @@ static void tlsHandshakeTCP_NearPastTrustedServer_NoTimeUpdate(void)
 
 static void tlsHandshakeTCP_ExpiredServerCert_UnTrusted(void)
 {
-    tls_session_t session;
+    static tls_session_t session;
     tls_service_view_t *view;
     uint64_t saved = 0;
     uint64_t last_time_back = 0;
@@ -456,7 +456,7 @@ static thread_test_t g_thread_test;
 
 static palStatus_t threaded_handshake(void)
 {
-    tls_session_t session;
+    static tls_session_t session;
     tls_service_view_t *view;
     palStatus_t status;
     uint64_t start = pal_osKernelSysTick();

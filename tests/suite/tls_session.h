@@ -25,7 +25,8 @@ extern const unsigned char tls_test_psk_identity[];
 extern const unsigned char tls_test_psk[6];
 
 /* Socket to the peer's profile port (TCP connected, or UDP), configuration and context created.
- * The session is closed automatically after the case (paltest_defer). */
+ * The session is closed automatically after the case (paltest_defer), so it must outlive the
+ * case body: declare it static. */
 palStatus_t tls_session_open(tls_session_t *session, palTLSTransportMode_t mode, const char *profile);
 /* Device credentials; ca_key names the trust anchor in the environment ("pki.ca", ...). */
 palStatus_t tls_session_use_certificates(tls_session_t *session, const char *ca_key);

@@ -776,6 +776,14 @@ palStatus_t pal_plat_sslSetup(palTLSHandle_t palTLSHandle, palTLSConfHandle_t pa
     if (ret != 0) {
         return setup_error(ret);
     }
+    if (!conf->is_server) {
+        /* PAL identifies servers by their CA, never by name (spec 3.4). Mbed TLS 3.6 refuses to
+         * verify a certificate until the client states that explicitly. */
+        ret = mbedtls_ssl_set_hostname(&tls->ssl, NULL);
+        if (ret != 0) {
+            return setup_error(ret);
+        }
+    }
 #if PAL_USE_SSL_SESSION_RESUME
     if (!conf->is_server && conf->is_dtls) {
         /* Zero-length own CID: the server sends us plain records, we carry its CID. */
