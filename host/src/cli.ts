@@ -38,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--bridge', 'route the device sockets through the serial socket bridge')
     .option('--list', 'list the device manifest and exit')
     .option('-v, --verbose', 'show build output and the device log')
+    .option('--deterministic', 'QEMU boards: -icount shift=0, per-case instruction counts (metric "instructions")')
     .action(wrap(runTest));
 
   program
@@ -60,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-t, --timeout <s>', 'handshake timeout in seconds', seconds)
     .option('--no-build', 'do not (re)build first')
     .option('--bridge', 'use the serial socket bridge')
+    .option('--deterministic', 'QEMU boards: -icount shift=0 (instruction-counting clock)')
     .action(wrap(runHandshake));
 
   program
@@ -100,6 +102,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--raw', 'do not decode frames')
     .action(wrap(runMonitor));
 
+  // QEMU deterministic mode: read by the QEMU runner (host/src/boards/qemu.ts).
+  program.hook('preAction', (_cmd, action) => {
+    if (action.opts().deterministic) process.env.PALTLS_QEMU_DETERMINISTIC = '1';
+  });
   try {
     await program.parseAsync(argv);
     return code;

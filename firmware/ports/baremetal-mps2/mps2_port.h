@@ -12,8 +12,10 @@
 /* Start-up (mps2_startup.c). */
 void mps2_mpu_init(void);
 size_t mps2_stack_size(void);
-/* Deepest thread-stack use since boot, from the painted pattern. */
+/* Deepest thread-stack use (bytes below the top) since boot or the last repaint. */
 size_t mps2_stack_high_water(void);
+/* Re-paints the unused part of the thread stack, so the next high-water is per interval. */
+void mps2_stack_repaint(void);
 
 /* UART0 (mps2_uart.c): interrupt-driven receive ring, polled transmit. */
 void mps2_uart_init(void);
@@ -40,6 +42,9 @@ uint64_t mps2_cycles(void);
 uint64_t mps2_busy_cycles(void);
 /* Sleeps (WFI) until an interrupt arrives; the time asleep is not counted as busy. */
 void mps2_idle(void);
+/* True when the host started QEMU with -icount shift=0 (it plants a flag word in RAM): one
+ * instruction per virtual nanosecond, so busy cycles * 40 is the instruction count. */
+bool mps2_icount_mode(void);
 
 /* Software timers of the RTOS port (pal_plat_rtos_mps2.c), run from wait loops. */
 void mps2_timers_service(void);

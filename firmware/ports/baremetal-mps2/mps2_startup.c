@@ -66,6 +66,17 @@ size_t mps2_stack_high_water(void)
     return (size_t)((uintptr_t)__stack_top - (uintptr_t)word);
 }
 
+void mps2_stack_repaint(void)
+{
+    /* Only below the live part of the stack (interrupts run on the MSP, never here). */
+    uint32_t sp;
+    __asm volatile("mov %0, sp" : "=r"(sp));
+    uint32_t *limit = (uint32_t *)(uintptr_t)((sp - 64u) & ~3u);
+    for (uint32_t *word = __stack_bottom; word < limit;) {
+        *word++ = MPS2_STACK_PAINT;
+    }
+}
+
 static void mpu_region(uint32_t number, uint32_t base, uint32_t attributes)
 {
     MPU_RNR = number;

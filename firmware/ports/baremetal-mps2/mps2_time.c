@@ -57,6 +57,15 @@ uint64_t mps2_busy_cycles(void)
     return mps2_cycles() - idle;
 }
 
+#define MPS2_HOST_FLAG_ICOUNT 0x49434E54u /* "ICNT", see the linker script */
+
+extern const volatile uint32_t __host_flags[];
+
+bool mps2_icount_mode(void)
+{
+    return __host_flags[0] == MPS2_HOST_FLAG_ICOUNT;
+}
+
 void mps2_idle(void)
 {
     /* Interrupts masked around the check-and-sleep: WFI still wakes on a pending interrupt, so

@@ -17,7 +17,12 @@ import { CloseInfo, Transport, TransportBase } from '../transport/transport';
 import { onTeardown } from '../util/cleanup';
 import { which } from '../util/exec';
 
-export const ICOUNT_ARGS = ['-icount', 'shift=0'];
+/**
+ * -icount shift=0, plus a flag word planted by QEMU's generic loader in the last word of the
+ * image's RAM (__host_flags in firmware/ports/baremetal-mps2/mps2_an385.ld): "ICNT" tells the
+ * firmware that its clock counts instructions, so it reports per-case `instructions` metrics.
+ */
+export const ICOUNT_ARGS = ['-icount', 'shift=0', '-device', 'loader,addr=0x203ffffc,data=0x49434e54,data-len=4'];
 const PTY_TIMEOUT_MS = 10000;
 
 export interface QemuRunnerOptions extends RunnerOptions {
