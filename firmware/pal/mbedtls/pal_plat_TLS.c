@@ -786,8 +786,10 @@ palStatus_t pal_plat_sslSetup(palTLSHandle_t palTLSHandle, palTLSConfHandle_t pa
     }
 #if PAL_USE_SSL_SESSION_RESUME
     if (!conf->is_server && conf->is_dtls) {
-        /* Zero-length own CID: the server sends us plain records, we carry its CID. */
-        ret = mbedtls_ssl_set_cid(&tls->ssl, MBEDTLS_SSL_CID_ENABLED, NULL, 0);
+        /* Zero-length own CID: the server sends us plain records, we carry its CID. The library
+         * memcpy()s the CID even when empty, so it gets a valid pointer rather than NULL. */
+        static const unsigned char no_cid[1] = { 0 };
+        ret = mbedtls_ssl_set_cid(&tls->ssl, MBEDTLS_SSL_CID_ENABLED, no_cid, 0);
         if (ret != 0) {
             return setup_error(ret);
         }
