@@ -49,7 +49,7 @@ export function componentOf(file: string): string {
   if (/suite$/.test(lib)) return 'suite';
   if (/agent$/.test(lib)) return /^pal_plat_network_bridge\./.test(obj) ? 'pal_port_network_bridge' : 'agent';
   if (/port$/.test(lib)) return /^pal_plat_/.test(obj) ? 'pal_port_rtos_storage' : 'board_support';
-  if (/mps2_main\.c\.obj$/.test(base)) return 'board_support';
+  if (/ports\/baremetal-[^/]+\/main\//.test(file)) return 'board_support';
   if (/^(c|g|c_nano|g_nano|m|nosys)$/.test(lib)) return 'libc';
   if (lib === 'gcc') return 'libgcc';
   return 'other';

@@ -1,5 +1,6 @@
 // `paltls handshake`: one PAL handshake from the device to any server, with the result (PAL
 // status, negotiated suite, verify flags, ServerHello time, duration) printed and in JSON.
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, ExitCode, ExitCodeValue } from '../errors';
@@ -117,6 +118,8 @@ export async function runHandshake(o: HandshakeOptions): Promise<ExitCodeValue> 
   try {
     if (o.build) await runner.build();
     const conn = await connectDevice(runner, transcript, { bridge });
+    // Boards without a TRNG (QEMU bare metal) have no entropy until the host gives them a seed.
+    if (conn.identity.entropyTestOnly) await conn.session.setEnv('entropy.seed', randomBytes(48));
     const frames = await conn.session.request(MsgType.Handshake, payload, (f) => (f.type === MsgType.HandshakeResult ? 'done' : 'ignore'), {
       timeoutMs: ((o.timeout ?? 30) + 15) * 1000,
     });
