@@ -5,7 +5,7 @@
 #include "pal_core_tests.h"
 #include "pal_tls_tests.h"
 
-#define PALTEST_MAX_CASES 128u
+#define PALTEST_MAX_CASES 256u
 
 static paltest_case_t g_all_cases[PALTEST_MAX_CASES];
 static size_t g_all_count;

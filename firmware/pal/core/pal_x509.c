@@ -11,6 +11,7 @@
 #include "mbedtls/platform.h"
 #include "mbedtls/x509_crt.h"
 
+#include "pal_plat_TLS_mbedtls.h"
 #include "pal_x509.h"
 
 /* SEC1 compressed point: one prefix byte plus the X coordinate. */
@@ -26,21 +27,6 @@ static const mbedtls_x509_crt_profile g_palX509Profile = {
     MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECKEY) | MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECDSA),
     MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP256R1),
     0, /* no RSA keys are accepted at all */
-};
-
-typedef struct pal_x509_flag_map {
-    uint32_t mbedtls_flag;
-    palStatus_t pal_code;
-} pal_x509_flag_map_t;
-
-/* Order of pal_tls_spec.md 3.11, shared with the TLS verify-result mapping. */
-static const pal_x509_flag_map_t g_palX509FlagMap[] = {
-    { MBEDTLS_X509_BADCERT_NOT_TRUSTED, PAL_ERR_X509_BADCERT_NOT_TRUSTED },
-    { MBEDTLS_X509_BADCERT_BAD_KEY, PAL_ERR_X509_BADCERT_BAD_KEY },
-    { MBEDTLS_X509_BADCERT_BAD_PK, PAL_ERR_X509_BADCERT_BAD_PK },
-    { MBEDTLS_X509_BADCERT_BAD_MD, PAL_ERR_X509_BADCERT_BAD_MD },
-    { MBEDTLS_X509_BADCERT_FUTURE, PAL_ERR_X509_BADCERT_FUTURE },
-    { MBEDTLS_X509_BADCERT_EXPIRED, PAL_ERR_X509_BADCERT_EXPIRED },
 };
 
 static mbedtls_x509_crt *pal_x509FromHandle(palX509Handle_t handle)
@@ -126,17 +112,14 @@ palStatus_t pal_x509CertGetAttribute(palX509Handle_t x509Cert, palX509Attr_t att
     return pal_x509WriteCertId(pal_x509FromHandle(x509Cert), (uint8_t *)output, outLenBytes, actualOutLenBytes);
 }
 
+/* Same flags and order as the TLS verify result (one table, in the platform layer), then the
+ * crypto-service convention: high bits stripped. */
 static int32_t pal_x509MapFlags(uint32_t flags)
 {
-    uint32_t result = 0;
-    size_t i;
+    int32_t result = 0;
 
-    for (i = 0; i < sizeof(g_palX509FlagMap) / sizeof(g_palX509FlagMap[0]); i++) {
-        if ((flags & g_palX509FlagMap[i].mbedtls_flag) != 0) {
-            result |= (uint32_t)g_palX509FlagMap[i].pal_code & ~PAL_X509_RESULT_HIGH_BITS;
-        }
-    }
-    return (int32_t)result;
+    (void)pal_plat_mbedtlsVerifyFlagsToPal(flags, &result);
+    return (int32_t)((uint32_t)result & ~PAL_X509_RESULT_HIGH_BITS);
 }
 
 palStatus_t pal_x509CertVerifyExtended(palX509Handle_t x509Cert, palX509Handle_t x509CertChain,
