@@ -676,6 +676,38 @@ static void peerClosingMidHandshakeIsReported(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_SOCKET_CONNECTION_CLOSED, status);
 }
 
+/* RFC 9146: the peer gives us a Connection ID; a context saved after the handshake and restored
+ * into a new context on a new socket (new source port) carries on without a handshake, and the
+ * peer follows it by CID. */
+static void dtlsConnectionIdResumesOnNewSocket(void)
+{
+    static tls_session_t first;
+    static tls_session_t second;
+    uint8_t cid[32];
+    size_t cid_length = sizeof(cid);
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(tls_session_open_resuming(&first, PAL_DTLS_MODE, "default"));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&first, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&first));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&first, HANDSHAKE_MAX_MS));
+    pal_plat_get_cid_value(pal_tlsPlatformContext(first.tls), cid, &cid_length);
+    PALTEST_ASSERT(cid_length > 0);
+    PALTEST_ASSERT(pal_is_cid_available());
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&first, 1));
+    tls_session_close(&first);
+
+    PALTEST_ASSERT_SUCCESS(tls_session_open_resuming(&second, PAL_DTLS_MODE, "default"));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&second, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&second));
+    /* No traffic: the restored context is already established. */
+    PALTEST_ASSERT_SUCCESS(pal_handShake(second.tls, second.conf, false));
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&second, 2));
+    pal_remove_cid();
+}
+
 const paltest_case_t paltest_tls_port_cases[] = {
     { "suiteEcdheEcdsaAes128Ccm8_TLS", suiteEcdheEcdsaAes128Ccm8_TLS, PALTEST_NEEDS_PEER },
     { "suiteEcdheEcdsaAes128Ccm8_DTLS", suiteEcdheEcdsaAes128Ccm8_DTLS, PALTEST_NEEDS_PEER },
@@ -704,6 +736,7 @@ const paltest_case_t paltest_tls_port_cases[] = {
     { "unknownSuiteIsRejected", unknownSuiteIsRejected, 0 },
     { "wrongPskFailsCleanly", wrongPskFailsCleanly, PALTEST_NEEDS_PEER },
     { "logCallbackReceivesLibraryDebug", logCallbackReceivesLibraryDebug, PALTEST_NEEDS_PEER },
+    { "dtlsConnectionIdResumesOnNewSocket", dtlsConnectionIdResumesOnNewSocket, PALTEST_NEEDS_PEER },
     { "serverModeHandshake", serverModeHandshake, 0 },
     { "peerClosingMidHandshakeIsReported", peerClosingMidHandshakeIsReported, 0 },
 };

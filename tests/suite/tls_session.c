@@ -80,7 +80,8 @@ void tls_session_close_deferred(void *session)
     tls_session_close((tls_session_t *)session);
 }
 
-palStatus_t tls_session_open(tls_session_t *session, palTLSTransportMode_t mode, const char *profile)
+static palStatus_t open_session(tls_session_t *session, palTLSTransportMode_t mode, const char *profile,
+                                bool store_session)
 {
     palStatus_t status;
 
@@ -104,12 +105,23 @@ palStatus_t tls_session_open(tls_session_t *session, palTLSTransportMode_t mode,
         status = pal_initTLSConfiguration(&session->conf, mode);
     }
     if (status == PAL_SUCCESS) {
+        pal_enableSslSessionStoring(session->conf, store_session);
         status = pal_initTLS(session->conf, &session->tls, false);
     }
     if (status == PAL_SUCCESS) {
         pal_setDTLSSocketCallback(session->conf, wake_waiter, session);
     }
     return status;
+}
+
+palStatus_t tls_session_open(tls_session_t *session, palTLSTransportMode_t mode, const char *profile)
+{
+    return open_session(session, mode, profile, false);
+}
+
+palStatus_t tls_session_open_resuming(tls_session_t *session, palTLSTransportMode_t mode, const char *profile)
+{
+    return open_session(session, mode, profile, true);
 }
 
 palStatus_t tls_session_use_certificates(tls_session_t *session, const char *ca_key)

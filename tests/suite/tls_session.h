@@ -28,6 +28,9 @@ extern const unsigned char tls_test_psk[6];
  * The session is closed automatically after the case (paltest_defer), so it must outlive the
  * case body: declare it static. */
 palStatus_t tls_session_open(tls_session_t *session, palTLSTransportMode_t mode, const char *profile);
+/* As tls_session_open, with session storing enabled before pal_initTLS, so a stored session
+ * (TLS blob or DTLS context) is loaded into the new context. */
+palStatus_t tls_session_open_resuming(tls_session_t *session, palTLSTransportMode_t mode, const char *profile);
 /* Device credentials; ca_key names the trust anchor in the environment ("pki.ca", ...). */
 palStatus_t tls_session_use_certificates(tls_session_t *session, const char *ca_key);
 palStatus_t tls_session_use_psk(tls_session_t *session);
