@@ -3,13 +3,15 @@
  * firmware/baremetal/CMakeLists.txt) so this port can measure around it without touching the
  * agent or the framework:
  *   stack_bytes   deepest thread-stack use during the case (stack painted before the case)
- *   heap_leaked   heap bytes still allocated after the case that were not before it (the
+ *   heap_leaked   heap bytes still allocated after the case that were not before it (newlib's
+ *                 _mallinfo_r: mallinfo() would drag malloc_stats and fiprintf into the image; the
  *                 fixture's pal_init/pal_destroy are inside the measurement, so this is 0 unless
  *                 something leaks); reported only when non-zero
  *   instructions  instructions executed by the device during the case (bridge traffic, crypto,
  *                 interrupts; time asleep waiting for the host excluded); only when QEMU runs
  *                 with -icount shift=0, where one instruction is one virtual nanosecond. */
 #include <malloc.h>
+#include <reent.h>
 
 #include "mps2_port.h"
 #include "paltest.h"
@@ -37,11 +39,11 @@ static void add_metric(paltest_result_t *result, const char *name, int64_t value
 void __wrap_paltest_run(const paltest_case_t *test_case, paltest_result_t *result)
 {
     mps2_stack_repaint();
-    size_t heap_before = (size_t)mallinfo().uordblks;
+    size_t heap_before = (size_t)_mallinfo_r(_REENT).uordblks;
     uint64_t busy_start = mps2_busy_cycles();
     __real_paltest_run(test_case, result);
     uint64_t busy = mps2_busy_cycles() - busy_start;
-    size_t heap_after = (size_t)mallinfo().uordblks;
+    size_t heap_after = (size_t)_mallinfo_r(_REENT).uordblks;
     if (result->status == PALTEST_SKIPPED) {
         return;
     }

@@ -7,6 +7,11 @@
  * time base (firmware/ports/baremetal-mps2/mps2_time.c). */
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
 
+/* mbedtls_printf (a few debug-build self-checks) through the port's printf: newlib's lacks the
+ * C99 "%zu" Mbed TLS uses, and would add ~16 KB of vfprintf to the image. */
+#define MBEDTLS_PLATFORM_PRINTF_MACRO mps2_printf
+int mps2_printf(const char *format, ...);
+
 /* Thumb-2 multiply-accumulate assembly in bignum (about 6% faster P-256 on the M3). */
 #define MBEDTLS_HAVE_ASM
 

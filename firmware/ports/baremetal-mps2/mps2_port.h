@@ -55,6 +55,9 @@ uint32_t mps2_timers_next_due_ms(void);
 size_t mps2_heap_size(void);
 size_t mps2_heap_used(void); /* bytes obtained from _sbrk so far (the heap break) */
 
+/* printf to UART0 with the C99 formats of mps2_printf.c (Mbed TLS' mbedtls_printf). */
+int mps2_printf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
 /* Image identity (mps2_board.c). */
 const char *mps2_build_id(void);
 
