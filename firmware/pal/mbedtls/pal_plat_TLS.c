@@ -814,6 +814,15 @@ palStatus_t pal_plat_handShake(palTLSHandle_t palTLSHandle, uint64_t *serverTime
         return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
     }
     ret = mbedtls_ssl_handshake(&tls->ssl);
+#if PAL_TLS_SUPPORT_SERVER_MODE
+    if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && tls->conf->is_server) {
+        /* The cookie went out: start over and wait for the ClientHello that carries it. */
+        ret = mbedtls_ssl_session_reset(&tls->ssl);
+        if (ret == 0) {
+            ret = MBEDTLS_ERR_SSL_WANT_READ;
+        }
+    }
+#endif
     status = translate_handshake_result(tls, ret);
     if (status == PAL_SUCCESS && tls->last_server_hello_time != 0) {
         *serverTime = tls->last_server_hello_time;
@@ -951,9 +960,58 @@ palStatus_t pal_plat_sslSetIOCallBacks(palTLSConfHandle_t palTLSConf, palTLSSock
     return PAL_SUCCESS;
 }
 
+#if PAL_TLS_SUPPORT_SERVER_MODE
+/* DTLS server: Mbed TLS binds HelloVerifyRequest cookies to the client's transport id, which only
+ * the application knows: the source address of the datagrams read during the handshake. Without
+ * it the library cannot write a cookie and every DTLS server handshake failed. */
+static int note_client_address(palTLS_t *tls, int received)
+{
+    const palTLSSocket_t *io = tls->conf->io_ctx;
+
+    if (received > 0 && !mbedtls_ssl_is_handshake_over(&tls->ssl) &&
+        mbedtls_ssl_set_client_transport_id(&tls->ssl, (const unsigned char *)io->socketAddress,
+                                            sizeof(*io->socketAddress)) != 0) {
+        return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+    }
+    return received;
+}
+
+static int bio_send_dtls_server(void *ctx, const unsigned char *buf, size_t len)
+{
+    return bio_send(((palTLS_t *)ctx)->conf->io_ctx, buf, len);
+}
+
+static int bio_recv_dtls_server(void *ctx, unsigned char *buf, size_t len)
+{
+    palTLS_t *tls = (palTLS_t *)ctx;
+
+    return note_client_address(tls, bio_recv(tls->conf->io_ctx, buf, len));
+}
+
+static int bio_recv_timeout_dtls_server(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms)
+{
+    palTLS_t *tls = (palTLS_t *)ctx;
+
+    return note_client_address(tls, bio_recv_timeout(tls->conf->io_ctx, buf, len, timeout_ms));
+}
+#endif
+
 palStatus_t pal_plat_tlsSetSocket(palTLSConfHandle_t palTLSConf, palTLSSocket_t *socket)
 {
-    return pal_plat_sslSetIOCallBacks(palTLSConf, socket, (palBIOSend_f)bio_send, (palBIORecv_f)bio_recv);
+    palStatus_t status = pal_plat_sslSetIOCallBacks(palTLSConf, socket, (palBIOSend_f)bio_send,
+                                                    (palBIORecv_f)bio_recv);
+#if PAL_TLS_SUPPORT_SERVER_MODE
+    palTLSConf_t *conf = conf_from_handle(palTLSConf);
+    bool non_blocking = false;
+
+    if (status == PAL_SUCCESS && conf->is_server && conf->is_dtls) {
+        (void)pal_isNonBlocking(socket->socket, &non_blocking);
+        mbedtls_ssl_set_bio(&conf->tls_context->ssl, conf->tls_context, bio_send_dtls_server,
+                            non_blocking ? bio_recv_dtls_server : NULL,
+                            non_blocking ? NULL : bio_recv_timeout_dtls_server);
+    }
+#endif
+    return status;
 }
 
 /* The certificate and key can arrive in either order; the pair is given to the library once,
