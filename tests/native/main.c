@@ -15,7 +15,7 @@
 
 #define EXIT_SKIPPED 77
 
-static const char *const g_profiles[] = { "default", "expired", "future", "unrelated", "badku", "silent" };
+static const char *const g_profiles[] = { "default", "expired", "future", "unrelated", "badku", "liar", "silent" };
 /* Environment key (pki.<name>) and file in the PKI directory. */
 static const char *const g_pki_objects[][2] = {
     { "ca", "ca.der" },
@@ -145,7 +145,7 @@ static int start_peer(const char *peer_path, const char *pki_dir)
     int out_pipe[2];
     int in_pipe[2];
     char *argv[32];
-    char listen_args[6][32];
+    char listen_args[sizeof(g_profiles) / sizeof(g_profiles[0])][32];
     size_t argc = 0;
     size_t i;
     FILE *ready;

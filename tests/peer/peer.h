@@ -39,6 +39,7 @@ struct peer_profile {
     const char *cert_file; /* NULL: "silent" profile, no TLS at all */
     const char *key_file;
     int relax_key_usage;   /* see peer_setup.c: badku */
+    uint32_t claimed_time; /* non-zero: the time this profile claims (ServerHello), see "liar" */
 };
 
 struct peer_listen_opt {
@@ -176,6 +177,8 @@ void peer_debug(void *ctx, int level, const char *file, int line, const char *ms
 
 /* peer_setup.c */
 int peer_setup(struct peer *p);
+/* The clock Mbed TLS sees while one connection is driven: a profile's claimed time, 0 = real. */
+void peer_claim_time(uint32_t seconds);
 void peer_teardown(struct peer *p);
 
 /* peer_net.c */

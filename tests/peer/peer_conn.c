@@ -618,7 +618,9 @@ void peer_conn_drive(struct peer *p, struct peer_conn *c)
 
     p->current = c;
     c->want_write = 0;
+    peer_claim_time(c->listener->profile->claimed_time);
     reason = c->silent ? peer_conn_drain(p, c) : peer_conn_step(p, c);
+    peer_claim_time(0);
     c->rx = NULL;
     c->rx_from.len = 0;
     p->current = NULL;

@@ -9,12 +9,15 @@
 #include "peer.h"
 
 static const struct peer_profile g_profiles[] = {
-    { "default", "server.der", "server.key.der", 0 },
-    { "expired", "server_expired.der", "server_expired.key.der", 0 },
-    { "future", "server_future.der", "server_future.key.der", 0 },
-    { "unrelated", "server_unrelated.der", "server_unrelated.key.der", 0 },
-    { "badku", "server_badku.der", "server_badku.key.der", 1 },
-    { "silent", NULL, NULL, 0 },
+    { "default", "server.der", "server.key.der", 0, 0 },
+    { "expired", "server_expired.der", "server_expired.key.der", 0, 0 },
+    { "future", "server_future.der", "server_future.key.der", 0, 0 },
+    { "unrelated", "server_unrelated.der", "server_unrelated.key.der", 0, 0 },
+    { "badku", "server_badku.der", "server_badku.key.der", 1, 0 },
+    /* A valid certificate but a ServerHello time of 2100-01-01, outside that certificate's
+     * validity: what a server with a broken clock (or random gmt_unix_time) sends. */
+    { "liar", "server.der", "server.key.der", 0, 4102444800u },
+    { "silent", NULL, NULL, 0, 0 },
 };
 
 /* The suites of the porting guide (the client offers only the first by default). */

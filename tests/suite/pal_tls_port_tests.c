@@ -276,6 +276,26 @@ static void renegotiationRestoresDeviceTime(void)
     PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 1));
 }
 
+/* A server claiming 2100 while its certificate ends in 2030: the handshake succeeds (verified at
+ * device time), the claim is captured, but the device clock and the stored time stay put. */
+static void serverTimeOutsideCertificateIsIgnored(void)
+{
+    static tls_session_t session;
+    uint8_t saved[8];
+    size_t saved_length = 0;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(connect_with_certificates(&session, PAL_TLS_MODE, "liar", "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&session, HANDSHAKE_MAX_MS));
+    PALTEST_ASSERT(pal_tlsGetServerTime(session.tls) == 4102444800ULL);
+    PALTEST_ASSERT(pal_osGetTime() < PALTEST_T0 + PAL_SECONDS_PER_DAY);
+    PALTEST_ASSERT_STATUS(PAL_ERR_ITEM_NOT_EXIST,
+                          storage_rbp_read(STORAGE_RBP_SAVED_TIME_NAME, saved, sizeof(saved), &saved_length));
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 1));
+}
+
 static void contextLimitIsEnforced(void)
 {
     palTLSConfHandle_t conf = NULLPTR;
@@ -729,6 +749,7 @@ const paltest_case_t paltest_tls_port_cases[] = {
     { "verifyFutureServerCertificateFailsAfterRetry", verifyFutureServerCertificateFailsAfterRetry, PALTEST_NEEDS_PEER },
     { "verifyBadKeyUsageIsUnmapped", verifyBadKeyUsageIsUnmapped, PALTEST_NEEDS_PEER },
     { "renegotiationRestoresDeviceTime", renegotiationRestoresDeviceTime, PALTEST_NEEDS_PEER },
+    { "serverTimeOutsideCertificateIsIgnored", serverTimeOutsideCertificateIsIgnored, PALTEST_NEEDS_PEER },
     { "contextLimitIsEnforced", contextLimitIsEnforced, 0 },
     { "secondSetupIsRefused", secondSetupIsRefused, 0 },
     { "nullArgumentsAreRejected", nullArgumentsAreRejected, 0 },

@@ -479,10 +479,18 @@ static bool time_retry_allowed(int32_t verify_result, const palTLSConfService_t 
            (conf->trustedTimeServer && verify_result == PAL_ERR_X509_BADCERT_EXPIRED);
 }
 
-static void update_device_time(uint64_t server_time, bool trusted)
+static void update_device_time(const palTLSService_t *ctx, bool trusted)
 {
+    uint64_t server_time = ctx->serverTime;
+
     /* An abbreviated handshake carries no new time; 0 would wipe the stored time (ref quirk). */
     if (server_time < PAL_MIN_SEC_FROM_EPOCH) {
+        return;
+    }
+    /* ServerHello time is not authenticated: a server whose clock contradicts its own (verified)
+     * certificate would otherwise move the device clock anywhere, e.g. to 2100 with servers that
+     * send random bytes there, after which no certificate verifies. */
+    if (!pal_plat_sslTimeWithinPeerCertificate(ctx->platTlsHandle, server_time)) {
         return;
     }
     if (trusted) {
@@ -553,7 +561,7 @@ palStatus_t pal_handShake(palTLSHandle_t palTLSHandle, palTLSConfHandle_t palTLS
         status = renegotiate_with_server_time(ctx, conf);
     }
     if (status == PAL_SUCCESS) {
-        update_device_time(ctx->serverTime, conf->trustedTimeServer);
+        update_device_time(ctx, conf->trustedTimeServer);
     }
 #else
     status = pal_plat_handShake(ctx->platTlsHandle, &ctx->serverTime);

@@ -57,6 +57,11 @@ void pal_plat_SetDTLSSocketCallback(palTLSConfHandle_t palTLSConf, palSocketCall
  * "TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8"); NULL before the handshake completed. */
 const char *pal_plat_sslGetCipherSuiteName(palTLSHandle_t palTLSHandle);
 
+/* Whether unixTime lies within the validity period of the certificate the peer presented in this
+ * session; true when the peer presented none (PSK). A server whose claimed time contradicts its
+ * own certificate has a broken clock (or sends random bytes there), so its time is not used. */
+bool pal_plat_sslTimeWithinPeerCertificate(palTLSHandle_t palTLSHandle, uint64_t unixTime);
+
 #if PAL_USE_SSL_SESSION_RESUME
 uint8_t *pal_plat_GetSslSessionBuffer(palTLSHandle_t palTLSHandle, size_t *buffer_size);
 palStatus_t pal_plat_SetSslSession(palTLSHandle_t palTLSHandle, const uint8_t *session_buffer, size_t buffer_size);

@@ -57,6 +57,9 @@ typedef struct palTLS {
     bool setup_done;
     bool want_read_or_write;
     uint64_t last_server_hello_time;
+    bool peer_validity_known;
+    uint64_t peer_valid_from;
+    uint64_t peer_valid_to;
 } palTLS_t;
 
 static mbedtls_entropy_context *g_entropy;
@@ -554,6 +557,44 @@ static void remember_server_hello_time(void *context, mbedtls_ssl_key_export_typ
                                   ((uint64_t)server_random[2] << 8) | (uint64_t)server_random[3];
 }
 
+/* Days from 1970-01-01 to a proleptic Gregorian date (civil calendar arithmetic, no tables). */
+static int64_t days_since_epoch(int64_t year, int64_t month, int64_t day)
+{
+    int64_t era;
+    int64_t year_of_era;
+    int64_t day_of_year;
+    int64_t day_of_era;
+
+    year -= (month <= 2) ? 1 : 0;
+    era = (year >= 0 ? year : year - 399) / 400;
+    year_of_era = year - era * 400;
+    day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
+static uint64_t x509_time_to_unix(const mbedtls_x509_time *t)
+{
+    int64_t seconds = days_since_epoch(t->year, t->mon, t->day) * 86400 + t->hour * 3600 + t->min * 60 + t->sec;
+
+    return seconds < 0 ? 0 : (uint64_t)seconds;
+}
+
+/* Verification callback: remembers the validity window of the peer's own certificate (depth 0)
+ * so that a ServerHello time can be checked against it. Never changes the verdict. */
+static int record_peer_validity(void *context, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    palTLS_t *tls = (palTLS_t *)context;
+
+    (void)flags;
+    if (depth == 0) {
+        tls->peer_valid_from = x509_time_to_unix(&crt->valid_from);
+        tls->peer_valid_to = x509_time_to_unix(&crt->valid_to);
+        tls->peer_validity_known = true;
+    }
+    return 0;
+}
+
 static palStatus_t reserve_context_slot(void)
 {
     palStatus_t status;
@@ -610,6 +651,7 @@ palStatus_t pal_plat_initTLS(palTLSConfHandle_t palTLSConf, palTLSHandle_t *palT
     conf->timer.socket_cb_argument = NULL;
     mbedtls_ssl_set_timer_cb(&tls->ssl, &conf->timer, dtls_set_delay, dtls_get_delay);
     mbedtls_ssl_set_export_keys_cb(&tls->ssl, remember_server_hello_time, tls);
+    mbedtls_ssl_set_verify(&tls->ssl, record_peer_validity, tls);
     *palTLSHandle = (palTLSHandle_t)tls;
     return PAL_SUCCESS;
 }
@@ -1186,6 +1228,19 @@ const char *pal_plat_sslGetCipherSuiteName(palTLSHandle_t palTLSHandle)
         return NULL;
     }
     return mbedtls_ssl_get_ciphersuite(&tls->ssl);
+}
+
+bool pal_plat_sslTimeWithinPeerCertificate(palTLSHandle_t palTLSHandle, uint64_t unixTime)
+{
+    const palTLS_t *tls = tls_from_handle(palTLSHandle);
+
+    if (tls == NULL) {
+        return false;
+    }
+    if (!tls->peer_validity_known) {
+        return true;
+    }
+    return unixTime >= tls->peer_valid_from && unixTime <= tls->peer_valid_to;
 }
 
 bool pal_plat_isDtls(palTLSConfHandle_t palTLSConf)

@@ -8,7 +8,7 @@ import { repoRoot } from '../boards/registry';
 import { PeerError } from '../errors';
 import { onTeardown } from '../util/cleanup';
 
-export const PEER_PROFILES = ['default', 'expired', 'future', 'unrelated', 'badku', 'silent'] as const;
+export const PEER_PROFILES = ['default', 'expired', 'future', 'unrelated', 'badku', 'liar', 'silent'] as const;
 export type PeerProfile = (typeof PEER_PROFILES)[number];
 
 export interface PeerOptions {
