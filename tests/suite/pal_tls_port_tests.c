@@ -276,6 +276,56 @@ static void renegotiationRestoresDeviceTime(void)
     PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 1));
 }
 
+/* Session id of the stored TLS session blob ("sslsession" item), or 0 bytes if none. */
+static size_t stored_session_id(unsigned char id[32])
+{
+    static uint8_t blob[PAL_SSL_SESSION_BUFFER_SIZE];
+    mbedtls_ssl_session session;
+    size_t length = 0;
+    size_t id_length = 0;
+
+    if (pal_storageItemRead(PAL_SSL_SESSION_ITEM_NAME, blob, sizeof(blob), &length) != PAL_SUCCESS) {
+        return 0;
+    }
+    mbedtls_ssl_session_init(&session);
+    if (mbedtls_ssl_session_load(&session, blob, length) == 0) {
+        id_length = mbedtls_ssl_session_get_id_len(&session);
+        memcpy(id, *mbedtls_ssl_session_get_id(&session), id_length);
+    }
+    mbedtls_ssl_session_free(&session);
+    return id_length;
+}
+
+/* The stored session is offered by the next context and the server accepts it: the abbreviated
+ * handshake keeps the session id (a full one gets a new id from the server). */
+static void tlsSessionIsResumed(void)
+{
+    static tls_session_t session;
+    unsigned char first_id[32];
+    unsigned char second_id[32];
+    size_t first_length;
+    size_t second_length;
+    int pass;
+
+    if (!require_pki()) {
+        return;
+    }
+    for (pass = 0; pass < 2; pass++) {
+        PALTEST_ASSERT_SUCCESS(tls_session_open_resuming(&session, PAL_TLS_MODE, "default"));
+        PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&session, "pki.ca"));
+        PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&session));
+        PALTEST_ASSERT_SUCCESS(tls_session_handshake(&session, HANDSHAKE_MAX_MS));
+        PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 1));
+        tls_session_close(&session);
+        if (pass == 0) {
+            first_length = stored_session_id(first_id);
+        }
+    }
+    second_length = stored_session_id(second_id);
+    PALTEST_ASSERT(first_length > 0);
+    PALTEST_ASSERT(second_length == first_length && memcmp(first_id, second_id, first_length) == 0);
+}
+
 /* A server claiming 2100 while its certificate ends in 2030: the handshake succeeds (verified at
  * device time), the claim is captured, but the device clock and the stored time stay put. */
 static void serverTimeOutsideCertificateIsIgnored(void)
@@ -749,6 +799,7 @@ const paltest_case_t paltest_tls_port_cases[] = {
     { "verifyFutureServerCertificateFailsAfterRetry", verifyFutureServerCertificateFailsAfterRetry, PALTEST_NEEDS_PEER },
     { "verifyBadKeyUsageIsUnmapped", verifyBadKeyUsageIsUnmapped, PALTEST_NEEDS_PEER },
     { "renegotiationRestoresDeviceTime", renegotiationRestoresDeviceTime, PALTEST_NEEDS_PEER },
+    { "tlsSessionIsResumed", tlsSessionIsResumed, PALTEST_NEEDS_PEER },
     { "serverTimeOutsideCertificateIsIgnored", serverTimeOutsideCertificateIsIgnored, PALTEST_NEEDS_PEER },
     { "contextLimitIsEnforced", contextLimitIsEnforced, 0 },
     { "secondSetupIsRefused", secondSetupIsRefused, 0 },
