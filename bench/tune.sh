@@ -16,11 +16,13 @@ declare -A variants=(
   [w6_fpo1]="BENCH_ECP_WINDOW_SIZE=6"
   [no_asm]="BENCH_NO_HAVE_ASM=1"
   [no_aes_rom_tables]="BENCH_NO_AES_ROM_TABLES=1"
-  [aes_fewer_tables]="BENCH_AES_FEWER_TABLES=1"
+  [aes_four_tables]="BENCH_NO_AES_FEWER_TABLES=1"
+  [all_ciphersuites]="BENCH_ALL_CIPHERSUITES=1"
+  [x509_info]="BENCH_X509_INFO=1"
   [content_2048]="BENCH_CONTENT_LEN=2048"
   [content_4096]="BENCH_CONTENT_LEN=4096"
 )
-order=(baseline w2_fpo0 w3_fpo1 w4_fpo1 w4_fpo0 w6_fpo1 no_asm no_aes_rom_tables aes_fewer_tables content_2048 content_4096)
+order=(baseline w2_fpo0 w3_fpo1 w4_fpo1 w4_fpo0 w6_fpo1 no_asm no_aes_rom_tables aes_four_tables all_ciphersuites x509_info content_2048 content_4096)
 [ $# -gt 0 ] && order=("$@")
 echo "| variant | definitions | ECDHE-ECDSA-CCM8 TLS client instr | PSK-CCM8 TLS client instr | ECDHE heap peak | PSK heap peak | ECDHE stack | fp_all_pal ROM (text+data) |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|"
@@ -32,7 +34,7 @@ for name in "${order[@]}"; do
   nice ninja -C "$dir" -j2 bench_m3 fp_all_pal >/dev/null
   timeout 300 qemu-system-arm -M mps2-an385 -cpu cortex-m3 -nographic -monitor none -serial null \
     -semihosting-config enable=on,target=native -icount shift=0,align=off,sleep=off \
-    -kernel "$dir/bench_m3.elf" > "$dir/bench.out" || true
+    -kernel "$dir/bench_m3.elf" > "$dir/bench.out" 2>&1 || true
   rom=$(arm-none-eabi-size "$dir/fp_all_pal.elf" | awk 'NR==2 { print $1 + $2 }')
   python3 - "$dir/bench.out" "$name" "$defs" "$rom" <<'PY'
 import json, sys

@@ -21,7 +21,7 @@
  * public-key half of ECDSA verify); fixed-point (generator) multiplications use the comb tables
  * precomputed in ROM when FIXED_POINT_OPTIM is on (Mbed TLS 3.x: no RAM cost). */
 #ifndef BENCH_ECP_WINDOW_SIZE
-#define BENCH_ECP_WINDOW_SIZE 2
+#define BENCH_ECP_WINDOW_SIZE 3
 #endif
 #ifndef BENCH_ECP_FIXED_POINT_OPTIM
 #define BENCH_ECP_FIXED_POINT_OPTIM 1
@@ -38,8 +38,24 @@
 #ifndef BENCH_NO_AES_ROM_TABLES
 #define MBEDTLS_AES_ROM_TABLES
 #endif
-#ifdef BENCH_AES_FEWER_TABLES
+/* One 1 KiB table per direction instead of four (rotations at run time): -6 KiB of ROM. */
+#ifndef BENCH_NO_AES_FEWER_TABLES
 #define MBEDTLS_AES_FEWER_TABLES
+#endif
+
+/* Only the six suites of the porting guide in the library's suite tables (the PAL offers one
+ * of them per configuration anyway). */
+#ifndef BENCH_ALL_CIPHERSUITES
+#define MBEDTLS_SSL_CIPHERSUITES                                                                   \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,   \
+        MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8,       \
+        MBEDTLS_TLS_PSK_WITH_AES_256_CCM_8, MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA256
+#endif
+
+/* No human-readable certificate dumps (mbedtls_x509_crt_info and friends, which pull in
+ * snprintf): the PAL never prints certificates. */
+#ifndef BENCH_X509_INFO
+#define MBEDTLS_X509_REMOVE_INFO
 #endif
 
 /* P-256 only: bignums never exceed 32 bytes (smaller MPI stack buffers). */

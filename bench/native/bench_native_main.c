@@ -2,7 +2,7 @@
  * run (interleaved rounds, so both see the same machine state), plus AEAD throughput. Prints one
  * "BENCH {json}" line per figure; the host tool (paltls bench) collects them.
  *
- *   bench_native [--seconds S]   time per (suite, transport, implementation); default 0.25 */
+ *   bench_native [--seconds S]   time per (suite, transport, implementation); default 0.5 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +49,7 @@ static void rate(const bench_suite_info_t *suite, bench_transport_t transport, d
 
 int main(int argc, char **argv)
 {
-    double seconds = 0.25;
+    double seconds = 0.5;
     char line[300];
 
     for (int i = 1; i < argc; i++) {

@@ -4,6 +4,7 @@ import { describeError, ExitCode, ExitCodeValue } from './errors';
 import { runHandshake } from './commands/handshake';
 import { runBoards, runBuild, runFlash, runMonitor, runPeer } from './commands/misc';
 import { runTest } from './commands/test';
+import { registerBench } from './commands/bench';
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -101,6 +102,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--baud <n>', 'baud rate', (v) => Number(v))
     .option('--raw', 'do not decode frames')
     .action(wrap(runMonitor));
+
+  registerBench(program, wrap);
 
   // QEMU deterministic mode: read by the QEMU runner (host/src/boards/qemu.ts).
   program.hook('preAction', (_cmd, action) => {
