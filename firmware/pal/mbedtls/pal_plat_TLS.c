@@ -746,6 +746,17 @@ palStatus_t pal_plat_sslGetVerifyResultExtended(palTLSHandle_t palTLSHandle, int
     return pal_plat_mbedtlsVerifyFlagsToPal(mbedtls_ssl_get_verify_result(&tls->ssl), verifyResult);
 }
 
+/* mbedtls_ssl_read/write result: a positive byte count, or an error for table A. */
+static palStatus_t data_result(int ret, uint32_t *count)
+{
+    if (ret > 0) {
+        *count = (uint32_t)ret;
+        return PAL_SUCCESS;
+    }
+    *count = 0;
+    return pal_plat_mbedtlsDataError(ret);
+}
+
 palStatus_t pal_plat_sslRead(palTLSHandle_t palTLSHandle, void *buffer, uint32_t len, uint32_t *actualLen)
 {
     palTLS_t *tls = tls_from_handle(palTLSHandle);
@@ -754,13 +765,8 @@ palStatus_t pal_plat_sslRead(palTLSHandle_t palTLSHandle, void *buffer, uint32_t
     if (tls == NULL || buffer == NULL || actualLen == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
-    *actualLen = 0;
     ret = mbedtls_ssl_read(&tls->ssl, buffer, len);
-    if (ret > 0) {
-        *actualLen = (uint32_t)ret;
-        return PAL_SUCCESS;
-    }
-    return pal_plat_mbedtlsDataError(ret);
+    return data_result(ret, actualLen);
 }
 
 palStatus_t pal_plat_sslWrite(palTLSHandle_t palTLSHandle, const void *buffer, uint32_t len, uint32_t *bytesWritten)
@@ -771,13 +777,8 @@ palStatus_t pal_plat_sslWrite(palTLSHandle_t palTLSHandle, const void *buffer, u
     if (tls == NULL || buffer == NULL || bytesWritten == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
-    *bytesWritten = 0;
     ret = mbedtls_ssl_write(&tls->ssl, buffer, len);
-    if (ret > 0) {
-        *bytesWritten = (uint32_t)ret;
-        return PAL_SUCCESS;
-    }
-    return pal_plat_mbedtlsDataError(ret);
+    return data_result(ret, bytesWritten);
 }
 
 palStatus_t pal_plat_setHandShakeTimeOut(palTLSConfHandle_t palTLSConf, uint32_t minTimeout, uint32_t maxTimeout)
