@@ -15,7 +15,7 @@ interface Bar {
 function barChart(title: string, unit: string, bars: Bar[], limit?: number): string {
   const rowH = 14;
   const groupGap = 8;
-  const labelW = 250;
+  const labelW = 300;
   const chartW = 460;
   const valueW = 110;
   const max = Math.max(limit ?? 0, ...bars.flatMap((b) => b.values.map((v) => v.value)), 1);
@@ -28,7 +28,7 @@ function barChart(title: string, unit: string, bars: Bar[], limit?: number): str
     for (const v of b.values) {
       const w = Math.max(1, v.value * scale);
       parts.push(`<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 3}" class="${v.cls}"><title>${esc(`${b.label} ${v.name}: ${fmtInt(v.value)} ${unit}`)}</title></rect>`);
-      parts.push(`<text x="${labelW + w + 4}" y="${y + rowH - 5}" class="val">${esc(`${v.name} ${fmtInt(v.value)}`)}</text>`);
+      parts.push(`<text x="${(labelW + w + 4).toFixed(1)}" y="${y + rowH - 5}" class="val">${esc(`${v.name} ${fmtInt(v.value)}`)}</text>`);
       y += rowH;
     }
     y += groupGap;

@@ -1,0 +1,113 @@
+// `paltls bench` plumbing: parsing, determinism comparison, targets, map attribution, HTML. No
+// timing assertions (benchmarks are not tests). The QEMU determinism case runs the prebuilt image
+// twice when build-bench-m3 exists (a few seconds), and is skipped otherwise.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { renderHtml } from '../src/bench/html';
+import { BenchReport, compareRuns, evaluateTargets, formatReport, qemuSection, SCHEMA } from '../src/bench/report';
+import { archiveSizesFromMap, benchBuildDirs, parseBenchLines, runQemuBench } from '../src/bench/run';
+import { which } from '../src/util/exec';
+
+function hsLine(suite: string, transport: string, impl: string, client: number, heap: number): string {
+  return `BENCH ${JSON.stringify({
+    kind: 'handshake', suite, transport, impl, ok: true, error: 0, stage: '', negotiated: 'X',
+    counter_unit: 'instructions', client_counter: client, server_counter: 1, client_steps: 3,
+    client_heap_peak: heap, client_conf_heap: 10, client_heap_allocs: 2, server_heap_peak: 5,
+    client_stack: 1000, server_stack: 900, bytes_c2s: 133, bytes_s2c: 142, writes_c2s: 4, writes_s2c: 4,
+  })}`;
+}
+
+const sample = [
+  'noise line',
+  'BENCH {"kind":"start","board":"qemu","instructions_per_tick":40,"calibration_ticks":50000}',
+  hsLine('psk_aes128_ccm8', 'tls', 'pal', 404000, 5000),
+  hsLine('psk_aes128_ccm8', 'tls', 'raw', 400000, 4990),
+  'BENCH {"kind":"aead","aead":"aes128_ccm8","ok":true,"message_bytes":1024,"messages":8,"counter":819200}',
+  'BENCH {"kind":"done"}',
+].join('\n');
+
+describe('bench report', () => {
+  it('parses BENCH lines and ignores other output', () => {
+    const lines = parseBenchLines(sample);
+    assert.equal(lines.length, 5);
+    assert.equal(lines[0]!.kind, 'start');
+  });
+
+  it('pairs PAL and raw and computes ratios and AEAD cost per byte', () => {
+    const q = qemuSection(parseBenchLines(sample), []);
+    const c = q.handshakes.psk_aes128_ccm8!.tls!;
+    assert.equal(c.ratio.client, 1.01);
+    assert.equal(c.pal.wire_bytes, 275);
+    assert.equal(q.aead_instructions_per_byte.aes128_ccm8, 100);
+    assert.equal(q.instructions_per_tick, 40);
+  });
+
+  it('reports every instruction-count difference between runs', () => {
+    const a = parseBenchLines(sample);
+    assert.deepEqual(compareRuns(a, parseBenchLines(sample)), { identical: true, differences: [] });
+    const b = parseBenchLines(sample.replace('"client_counter":404000', '"client_counter":404040'));
+    const cmp = compareRuns(a, b);
+    assert.equal(cmp.identical, false);
+    assert.equal(cmp.differences.length, 1);
+    assert.match(cmp.differences[0]!, /psk_aes128_ccm8\/tls\/pal/);
+  });
+
+  it('evaluates targets with signed margins and n/a for missing figures', () => {
+    const q = qemuSection(parseBenchLines(sample), []);
+    const t = evaluateTargets({ qemu: q });
+    const byId = Object.fromEntries(t.map((x) => [x.id, x]));
+    assert.equal(byId.pal_overhead_instructions!.value, 1);
+    assert.equal(byId.pal_overhead_instructions!.met, true);
+    assert.equal(byId.wire_tls_psk_ccm8!.value, 275);
+    assert.equal(byId.wire_tls_psk_ccm8!.met, false);
+    assert.equal(byId.wire_tls_psk_ccm8!.margin, -5);
+    assert.equal(byId.rom_psk_only!.value, null);
+    assert.equal(byId.rom_psk_only!.met, null);
+  });
+
+  it('attributes linked input sections of one archive from a GNU ld map', () => {
+    const map = [
+      'Archive member included to satisfy reference by file (symbol)',
+      'libfp_pal_core_all.a(pal_TLS.c.obj)  fp_client.c.obj (pal_initTLS)',
+      'Discarded input sections',
+      ' .text.unused   0x00000000       0x40 libfp_pal_core_all.a(pal_TLS.c.obj)',
+      'Linker script and memory map',
+      ' .text.pal_initTLS',
+      '                0x00001000       0x164 libfp_pal_core_all.a(pal_TLS.c.obj)',
+      ' .text.other    0x00001200       0x20 libother.a(x.c.obj)',
+      ' .rodata.tbl    0x00002000       0x10 libfp_pal_core_all.a(pal_errors.c.obj)',
+      ' .data.g        0x20000000        0x8 libfp_pal_core_all.a(pal_TLS.c.obj)',
+      ' .bss.h         0x20000010      0x100 libfp_pal_core_all.a(pal_TLS.c.obj)',
+    ].join('\n');
+    const s = archiveSizesFromMap(map, 'libfp_pal_core_all.a');
+    assert.equal(s.rom, 0x164 + 0x10 + 0x8);
+    assert.equal(s.data, 8);
+    assert.deepEqual(Object.keys(s.objects).sort(), ['pal_TLS', 'pal_errors']);
+  });
+
+  it('renders a self-contained HTML page and a text table', () => {
+    const q = qemuSection(parseBenchLines(sample), []);
+    const report: BenchReport = {
+      schema: SCHEMA, generated_at: 'now', mbedtls_config: 'cfg', boards: ['qemu'], qemu: q,
+      targets: evaluateTargets({ qemu: q }), duration_s: 1,
+    };
+    const html = renderHtml(report);
+    assert.match(html, /<svg /);
+    assert.doesNotMatch(html, /<script|<link |src=|href=|url\(|@import/i);
+    assert.match(formatReport(report), /pal_overhead_instructions/);
+  });
+});
+
+describe('bench QEMU determinism', function () {
+  this.timeout(120000);
+  const elf = path.join(benchBuildDirs().m3, 'bench_m3.elf');
+
+  it('gives identical instruction counts in two runs of the harness image', async function () {
+    if (!fs.existsSync(elf) || !which('qemu-system-arm')) this.skip();
+    const [a, b] = [await runQemuBench(elf), await runQemuBench(elf)];
+    const cmp = compareRuns(a, b);
+    assert.deepEqual(cmp.differences, []);
+    assert.equal(cmp.identical, true);
+  });
+});
