@@ -30,12 +30,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('-b, --board <id>', 'board id from boards/ (default: the registry default)')
     .option('-p, --port <dev>', 'serial port of the board (default: detected by USB VID:PID)')
     .option('--probe <serial>', 'debug probe serial number (boards with several probes attached)')
+    .option('--runner <name>', 'Zephyr boards: west flash runner other than the registry default (flash.alternatives)')
     .option('-f, --filter <globs>', "comma-separated globs on case ids, e.g. 'pal_tls.tlsHandshake*'")
     .option('--json <file>', 'write the JSON result')
     .option('--junit <file>', 'write JUnit XML')
     .option('-t, --timeout <s>', 'per-case timeout in seconds', seconds)
     .option('--results <dir>', 'results directory (default reports/<time>-<board>)')
     .option('--no-build', 'do not (re)build before running')
+    .option('--no-flash', 'Zephyr boards: do not flash, use the image already on the board')
     .option('--bridge', 'route the device sockets through the serial socket bridge')
     .option('--list', 'list the device manifest and exit')
     .option('-v, --verbose', 'show build output and the device log')
@@ -83,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('flash a Zephyr board with west flash (runner and probe from the registry)')
     .option('-b, --board <id>', 'board id')
     .option('--probe <serial>', 'probe serial number (passed with the runner option from the registry)')
+    .option('--runner <name>', 'west flash runner other than the registry default (flash.alternatives)')
     .option('--no-build', 'flash the existing build')
     .action(wrap(runFlash));
 

@@ -102,7 +102,7 @@ describe('board registry', () => {
   it('builds west command lines from the registry (runner, probe option)', () => {
     const reg = BoardRegistry.load(tempRegistry({ native, nrf9160dk: zephyr }));
     const r = new ZephyrRunner(reg.get('nrf9160dk'), { probe: '960012345' });
-    assert.deepEqual(r.westFlashArgs().slice(-4), ['-r', 'nrfutil', '--dev-id', '960012345']);
+    assert.deepEqual(r.westFlashArgs().slice(-5), ['-r', 'nrfutil', '--', '--dev-id', '960012345']);
     assert.deepEqual(r.westBuildArgs().slice(0, 3), ['build', '-b', 'nrf9160dk/nrf9160/ns']);
   });
 

@@ -14,13 +14,21 @@ export interface BoardUsb {
   probe?: string;
 }
 
+/** A west flash runner; probeArgs take the probe serial as `{probe}` (see host/src/boards/zephyr.ts). */
+export interface FlashSpec {
+  runner: string;
+  probeOption?: string;
+  probeArgs?: string[];
+  extraArgs?: string[];
+}
+
 export interface Board {
   id: string;
   title: string;
   flavour: Flavour;
   default?: boolean;
   zephyr?: { board: string; extraConf?: string[]; overlays?: string[]; westBuildArgs?: string[] };
-  flash?: { runner: string; probeOption?: string; extraArgs?: string[] };
+  flash?: FlashSpec & { alternatives?: FlashSpec[] };
   usb?: BoardUsb[];
   console: { baud: number };
   network: { mode: NetworkMode; peerHost?: string };

@@ -11,11 +11,17 @@ import { ChildProcessTransport } from '../transport/child';
 import { SerialTransport } from '../transport/serial';
 import { Transport } from '../transport/transport';
 import { requireTool, run, which } from '../util/exec';
-import { QemuBoardRunner } from './qemu';
+import { QemuBoardRunner, QemuTransport } from './qemu';
+import { EMULATOR_RUNNERS, selectRunner, zephyrBuildArgs, zephyrBuildDir, zephyrFlashArgs, zephyrRunArgs } from './zephyr';
+import { startZephyrQemu, stopProcessGroup } from './zephyrQemu';
 
 export interface RunnerOptions {
   port?: string; // --port
   probe?: string; // --probe (serial number of the debug probe)
+  runner?: string; // --runner (Zephyr boards: west flash runner other than the registry default)
+  flash?: boolean; // false: --no-flash (Zephyr boards: the image on the board is used as is)
+  skipRebuild?: boolean; // west flash --skip-rebuild
+  portWaitMs?: number; // how long to look for the USB serial port after flashing (default PALTLS_PORT_WAIT_MS, else 10 s)
   echo?: (line: string) => void; // build output
   verbose?: boolean;
   bridge?: boolean;
@@ -158,11 +164,17 @@ export class QemuRunner extends CmakeRunner {
 
 /** Zephyr boards: west build / west flash, console on the board's USB serial port. */
 export class ZephyrRunner implements DeviceRunner {
-  private line?: SerialTransport;
+  private line?: SerialTransport | QemuTransport;
+  private qemu?: ChildProcess;
   constructor(readonly board: Board, private readonly options: RunnerOptions) {}
 
   private get buildDir(): string {
-    return path.resolve(repoRoot(), this.board.build.dir);
+    return zephyrBuildDir(this.board);
+  }
+
+  /** The board runs in QEMU (`west build -t run`) instead of being flashed. */
+  get emulated(): boolean {
+    return EMULATOR_RUNNERS.has(selectRunner(this.board, this.options.runner).runner);
   }
 
   static requireWest(): void {
@@ -173,25 +185,11 @@ export class ZephyrRunner implements DeviceRunner {
   }
 
   westBuildArgs(): string[] {
-    const z = this.board.zephyr!;
-    const args = ['build', '-b', z.board, '-d', this.buildDir, '-s', path.resolve(repoRoot(), this.board.build.source ?? 'firmware')];
-    const cmake: string[] = [];
-    if (z.extraConf?.length) cmake.push(`-DEXTRA_CONF_FILE=${z.extraConf.join(';')}`);
-    if (z.overlays?.length) cmake.push(`-DEXTRA_DTC_OVERLAY_FILE=${z.overlays.join(';')}`);
-    if (this.options.bridge) cmake.push('-DCONFIG_PALTLS_NET_BRIDGE=y');
-    args.push(...(z.westBuildArgs ?? []));
-    if (cmake.length) args.push('--', ...cmake);
-    return args;
+    return zephyrBuildArgs(this.board, { bridge: this.options.bridge });
   }
 
   westFlashArgs(): string[] {
-    const f = this.board.flash!;
-    const args = ['flash', '-d', this.buildDir, '-r', f.runner, ...(f.extraArgs ?? [])];
-    if (this.options.probe) {
-      if (!f.probeOption) throw new ConfigError(`board ${this.board.id}: runner ${f.runner} has no probe selection option in the registry (flash.probeOption)`);
-      args.push(f.probeOption, this.options.probe);
-    }
-    return args;
+    return zephyrFlashArgs(this.board, { runner: this.options.runner, probe: this.options.probe, skipRebuild: this.options.skipRebuild });
   }
 
   async build(): Promise<void> {
@@ -205,28 +203,40 @@ export class ZephyrRunner implements DeviceRunner {
   }
 
   async flash(): Promise<void> {
+    const args = this.westFlashArgs(); // registry/usage errors before tool errors
     ZephyrRunner.requireWest();
-    await run('west', this.westFlashArgs(), { cwd: repoRoot(), echo: this.options.echo });
+    await run('west', args, { cwd: repoRoot(), echo: this.options.echo });
   }
 
   async start(): Promise<Transport> {
+    if (this.emulated) return this.startQemu();
     // Open the console before flashing would be ideal; USB CDC consoles re-enumerate, so we
     // flash first and find the port again by VID:PID (and probe serial) afterwards.
-    await this.flash();
+    if (this.options.flash !== false) await this.flash();
     const port = await this.waitForPort();
     this.line = await SerialTransport.open(port, this.board.console.baud);
     return this.line;
   }
 
-  private async waitForPort(): Promise<string> {
-    const deadline = Date.now() + 10000;
+  /** `west build -d <dir> -t run` with the console on a pty (the build passed -DQEMU_PTY=1). */
+  private async startQemu(): Promise<Transport> {
+    if (this.options.probe) zephyrFlashArgs(this.board, { runner: this.options.runner, probe: this.options.probe });
+    ZephyrRunner.requireWest();
+    const argv = zephyrRunArgs(this.board);
+    this.line = await startZephyrQemu(argv, this.board.console.baud, (p) => (this.qemu = p));
+    return this.line;
+  }
+
+  async waitForPort(): Promise<string> {
+    const deadline = Date.now() + (this.options.portWaitMs ?? (Number(process.env.PALTLS_PORT_WAIT_MS) || 10000));
     for (;;) {
       const p = await findBoardPort(this.board, this.options.port, this.options.probe);
       if (p) return p;
-      if (Date.now() > deadline) {
+      if (Date.now() >= deadline) {
+        const usb = (this.board.usb ?? []).map((u) => `${u.vid}:${u.pid}`).join(', ') || 'ids not in registry';
         throw new DeviceError(
-          `no serial port found for ${this.board.id} (USB ${(this.board.usb ?? []).map((u) => `${u.vid}:${u.pid}`).join(', ') || 'ids not in registry'})`,
-          'pass --port /dev/ttyACM0 (see `paltls boards`), or --probe SERIAL when several boards are attached',
+          `no serial port found for ${this.board.id} (USB ${usb}${this.options.probe ? `, serial number ${this.options.probe}` : ''})`,
+          'check the USB cable and `paltls boards`; pass --port /dev/ttyACM0, or --probe SERIAL when several boards are attached',
         );
       }
       await new Promise((r) => setTimeout(r, 500));
@@ -239,6 +249,9 @@ export class ZephyrRunner implements DeviceRunner {
   }
 
   async stop(): Promise<void> {
+    const q = this.qemu;
+    this.qemu = undefined;
+    if (q) await stopProcessGroup(q);
     await this.line?.close();
     this.line = undefined;
   }

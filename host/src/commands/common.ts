@@ -6,6 +6,7 @@ import { createRunner, DeviceRunner, RunnerOptions } from '../boards/runner';
 import { SocketBridge } from '../bridge/bridge';
 import { DeviceIdentity, Session } from '../protocol/session';
 import { Transcript } from '../report/transcript';
+import { pickLanAddress } from '../util/net';
 
 export interface DeviceConnection {
   session: Session;
@@ -41,10 +42,7 @@ export function peerHostFor(board: Board): string {
 function lanAddress(): string | undefined {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const os = require('os') as typeof import('os');
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return undefined;
+  return pickLanAddress(os.networkInterfaces()); // `paltls test` uses peerPlan (util/net.ts)
 }
 
 /** Boots (or reboots) the device and syncs; the caller disposes the previous session. */

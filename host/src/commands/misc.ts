@@ -47,13 +47,14 @@ export async function runBuild(opts: { board?: string; verbose?: boolean; bridge
   return ExitCode.Ok;
 }
 
-export async function runFlash(opts: { board?: string; probe?: string; build: boolean }): Promise<ExitCodeValue> {
+export async function runFlash(opts: { board?: string; probe?: string; runner?: string; build: boolean }): Promise<ExitCodeValue> {
   const board = resolveBoard(opts.board);
   if (board.flavour !== 'zephyr') {
     throw new ConfigError(`board ${board.id} (${board.flavour}) is not flashed: \`paltls test\` boots it directly`);
   }
   const echo = (l: string): void => void process.stdout.write(`${l}\n`);
-  const runner = new ZephyrRunner(board, { probe: opts.probe, echo });
+  const runner = new ZephyrRunner(board, { probe: opts.probe, runner: opts.runner, skipRebuild: !opts.build, echo });
+  runner.westFlashArgs(); // unknown runner, probe without a probe option, emulated board: before building
   if (opts.build) await runner.build();
   await runner.flash();
   process.stdout.write(`flashed ${board.id}\n`);

@@ -15,12 +15,15 @@ import { writeJUnit } from '../report/junit';
 import { RunResult, summarize, TestRecord, writeJson } from '../report/results';
 import { Transcript } from '../report/transcript';
 import { CaseFilter } from '../util/glob';
-import { connectDevice, DeviceConnection, makeRunner, newResultsDir, peerHostFor, resolveBoard, usesBridge } from './common';
+import { connectDevice, DeviceConnection, makeRunner, newResultsDir, resolveBoard, usesBridge } from './common';
+import { peerPlan } from '../util/net';
 
 export interface TestOptions {
   board?: string;
   port?: string;
   probe?: string;
+  runner?: string;
+  flash?: boolean;
   filter?: string;
   json?: string;
   junit?: string;
@@ -68,10 +71,14 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
   const runner = makeRunner(board, {
     port: opts.port,
     probe: opts.probe,
+    runner: opts.runner,
+    flash: opts.flash,
+    skipRebuild: !opts.build,
     bridge,
     echo: opts.verbose ? (l) => out.info(`  build| ${l}`) : undefined,
   });
-  const peer = new PeerProcess({ bindHost: ['ethernet', 'lte'].includes(board.network.mode) ? '0.0.0.0' : undefined });
+  const plan = await peerPlan(board, bridge);
+  const peer = new PeerProcess({ bindHost: plan.bindHost });
   let conn: DeviceConnection | undefined;
   const started = Date.now();
   out.info(`paltls test: board ${board.id} (${board.flavour}), results in ${path.relative(process.cwd(), resultsDir) || '.'}`);
@@ -112,7 +119,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     events.emit({ event: 'peer', ports: Object.fromEntries(ports) });
     transcript.note(`peer ports: ${[...ports].map(([k, v]) => `${k}=${v}`).join(' ')}`);
     const seed = randomBytes(48);
-    const env = buildEnv(board.id, peerHostFor(board), ports, seed, id);
+    const env = buildEnv(board.id, plan.peerHost, ports, seed, id);
     await sendEnv(conn.session, env);
 
     const timeoutS = opts.timeout ?? board.run?.caseTimeoutSeconds ?? 60;

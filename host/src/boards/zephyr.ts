@@ -1,0 +1,142 @@
+// Zephyr boards: the exact `west build` / `west flash` command lines, runner selection and probe
+// selection, kept as pure functions so they can be checked without Zephyr (host/test/zephyr*.ts).
+// Every option used here was read in Zephyr's sources; the file paths are listed in
+// docs/zephyr-verification.md, section "Host tool (west command lines)".
+import * as path from 'path';
+import { Board, repoRoot } from './registry';
+import { ConfigError } from '../errors';
+
+/** One way to flash a board: a `west flash` runner and how it selects a probe by serial number. */
+export interface FlashRunnerSpec {
+  runner: string;
+  /** Runner option that takes the probe serial as its value (e.g. --dev-id). */
+  probeOption?: string;
+  /** Runner arguments selecting the probe; `{probe}` is replaced by the serial number. */
+  probeArgs?: string[];
+  extraArgs?: string[];
+}
+
+export interface ZephyrBuildOptions {
+  bridge?: boolean;
+}
+
+export interface ZephyrFlashOptions {
+  runner?: string; // --runner
+  probe?: string; // --probe
+  skipRebuild?: boolean; // the image was not (re)built by us: do not let west flash rebuild it
+}
+
+/** Runners that only boot an emulator (`west build -t run`); there is nothing to flash. */
+export const EMULATOR_RUNNERS = new Set(['qemu']);
+
+export function zephyrBuildDir(board: Board): string {
+  return path.resolve(repoRoot(), board.build.dir);
+}
+
+export function zephyrSourceDir(board: Board): string {
+  return path.resolve(repoRoot(), board.build.source ?? 'firmware');
+}
+
+/** The default runner first, then the registry's alternatives (order of the registry). */
+export function flashRunners(board: Board): FlashRunnerSpec[] {
+  const f = board.flash;
+  if (!f) throw new ConfigError(`board ${board.id} has no flash section in the registry`);
+  const { alternatives, ...main } = f;
+  return [main, ...(alternatives ?? [])];
+}
+
+export function selectRunner(board: Board, requested?: string): FlashRunnerSpec {
+  const all = flashRunners(board);
+  if (requested === undefined) return all[0]!;
+  const found = all.find((r) => r.runner === requested);
+  if (!found) {
+    throw new ConfigError(
+      `board ${board.id} has no west flash runner '${requested}'`,
+      `runners in the registry for this board: ${all.map((r) => r.runner).join(', ')} (boards/${board.id}/board.json, flash.alternatives)`,
+    );
+  }
+  return found;
+}
+
+/** The runner arguments that pick the probe with serial number `serial`. */
+export function probeArgsFor(board: Board, spec: FlashRunnerSpec, serial: string): string[] {
+  if (spec.probeArgs?.length) return spec.probeArgs.map((a) => a.split('{probe}').join(serial));
+  if (spec.probeOption) return [spec.probeOption, serial];
+  const others = flashRunners(board).filter((r) => r !== spec && (r.probeArgs?.length || r.probeOption));
+  throw new ConfigError(
+    `board ${board.id}: runner ${spec.runner} has no probe selection option, so --probe ${serial} cannot be honoured`,
+    EMULATOR_RUNNERS.has(spec.runner)
+      ? `${board.id} runs in an emulator: drop --probe`
+      : others.length
+        ? `use --runner ${others.map((r) => r.runner).join(' or --runner ')}, or drop --probe with a single probe attached`
+        : `drop --probe (only one probe can be attached), or add flash.probeArgs to boards/${board.id}/board.json`,
+  );
+}
+
+/**
+ * Build-system variables of the application. With sysbuild the application is one image among
+ * several and its variables are namespaced by the image name (the source directory's name).
+ */
+function appVariable(board: Board, name: string): string {
+  const sysbuild = (board.zephyr?.westBuildArgs ?? []).includes('--sysbuild');
+  return sysbuild ? `${path.basename(zephyrSourceDir(board))}_${name}` : name;
+}
+
+/**
+ * `west build -b <target> -d <build dir> -p auto [board args] <source dir> -- <cmake args>`.
+ * Paths are absolute (Zephyr resolves relative EXTRA_CONF_FILE entries against the application
+ * directory, not against the current directory). The PAL transport is always given explicitly so
+ * that a build dir configured for --bridge goes back to sockets on the next build.
+ */
+export function zephyrBuildArgs(board: Board, options: ZephyrBuildOptions = {}): string[] {
+  const z = board.zephyr;
+  if (!z) throw new ConfigError(`board ${board.id} has no zephyr section in the registry`);
+  const root = repoRoot();
+  const args = ['build', '-b', z.board, '-d', zephyrBuildDir(board), '-p', 'auto', ...(z.westBuildArgs ?? []), zephyrSourceDir(board)];
+  const cmake: string[] = [];
+  if (z.extraConf?.length) cmake.push(`-D${appVariable(board, 'EXTRA_CONF_FILE')}=${z.extraConf.map((f) => path.resolve(root, f)).join(';')}`);
+  if (z.overlays?.length) cmake.push(`-D${appVariable(board, 'EXTRA_DTC_OVERLAY_FILE')}=${z.overlays.map((f) => path.resolve(root, f)).join(';')}`);
+  const bridge = options.bridge || board.network.mode === 'bridge';
+  cmake.push(`-D${appVariable(board, bridge ? 'CONFIG_PALTLS_TRANSPORT_BRIDGE' : 'CONFIG_PALTLS_TRANSPORT_SOCKETS')}=y`);
+  // Emulated boards: console on a pty (cmake/emu/qemu.cmake: -chardev pty,id=con,mux=on).
+  if (board.flash && EMULATOR_RUNNERS.has(board.flash.runner)) cmake.push('-DQEMU_PTY=1');
+  return [...args, '--', ...cmake];
+}
+
+/**
+ * `west flash -d <build dir> -r <runner> [--skip-rebuild] [-- <runner args> <probe args>]`.
+ * Runner arguments go after `--` (west passes everything after it to the runner unparsed, and
+ * drops the `--` itself: scripts/west_commands/run_common.py), as twister does.
+ */
+export function zephyrFlashArgs(board: Board, options: ZephyrFlashOptions = {}): string[] {
+  const spec = selectRunner(board, options.runner);
+  if (EMULATOR_RUNNERS.has(spec.runner)) {
+    if (options.probe) probeArgsFor(board, spec, options.probe); // throws the actionable error
+    throw new ConfigError(`board ${board.id} is not flashed: runner ${spec.runner} boots an emulator (\`paltls test --board ${board.id}\` runs it)`);
+  }
+  const args = ['flash', '-d', zephyrBuildDir(board), '-r', spec.runner];
+  if (options.skipRebuild) args.push('--skip-rebuild');
+  const tail = [...(spec.extraArgs ?? []), ...(options.probe ? probeArgsFor(board, spec, options.probe) : [])];
+  return tail.length ? [...args, '--', ...tail] : args;
+}
+
+/** `west build -d <build dir> -t run`: the board's run.command, or that default. */
+export function zephyrRunArgs(board: Board): string[] {
+  const template = board.run?.command ?? ['west', 'build', '-d', '{build}', '-t', 'run'];
+  const vars: Record<string, string> = { build: zephyrBuildDir(board), root: repoRoot() };
+  return template.map((a) => a.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m));
+}
+
+/**
+ * QEMU's console chardev is multiplexed with the monitor (mux=on): a 0x01 byte from the host is
+ * the mux escape (C-a). "C-a C-a" sends one C-a to the guest, so every 0x01 is doubled.
+ */
+export function escapeQemuMux(data: Buffer): Buffer {
+  if (!data.includes(0x01)) return data;
+  const out: number[] = [];
+  for (const b of data) {
+    out.push(b);
+    if (b === 0x01) out.push(0x01);
+  }
+  return Buffer.from(out);
+}
