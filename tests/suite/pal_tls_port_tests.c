@@ -303,7 +303,7 @@ static void tlsSessionIsResumed(void)
     static tls_session_t session;
     unsigned char first_id[32];
     unsigned char second_id[32];
-    size_t first_length;
+    size_t first_length = 0;
     size_t second_length;
     int pass;
 
