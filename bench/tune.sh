@@ -9,8 +9,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/build-bench-tune"
 declare -A variants=(
   [baseline]=""
-  [w2_fpo0]="BENCH_ECP_FIXED_POINT_OPTIM=0"
-  [w3_fpo1]="BENCH_ECP_WINDOW_SIZE=3"
+  [w3_fpo0]="BENCH_ECP_FIXED_POINT_OPTIM=0"
+  [w2_fpo1]="BENCH_ECP_WINDOW_SIZE=2"
   [w4_fpo1]="BENCH_ECP_WINDOW_SIZE=4"
   [w4_fpo0]="BENCH_ECP_WINDOW_SIZE=4;BENCH_ECP_FIXED_POINT_OPTIM=0"
   [w6_fpo1]="BENCH_ECP_WINDOW_SIZE=6"
@@ -22,7 +22,7 @@ declare -A variants=(
   [content_2048]="BENCH_CONTENT_LEN=2048"
   [content_4096]="BENCH_CONTENT_LEN=4096"
 )
-order=(baseline w2_fpo0 w3_fpo1 w4_fpo1 w4_fpo0 w6_fpo1 no_asm no_aes_rom_tables aes_four_tables all_ciphersuites x509_info content_2048 content_4096)
+order=(baseline w3_fpo0 w2_fpo1 w4_fpo1 w4_fpo0 w6_fpo1 no_asm no_aes_rom_tables aes_four_tables all_ciphersuites x509_info content_2048 content_4096)
 [ $# -gt 0 ] && order=("$@")
 echo "| variant | definitions | ECDHE-ECDSA-CCM8 TLS client instr | PSK-CCM8 TLS client instr | ECDHE heap peak | PSK heap peak | ECDHE stack | fp_all_pal ROM (text+data) |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|"
