@@ -706,6 +706,16 @@ static int mbedtls_suite_id(palTLSSuites_t suite)
     }
 }
 
+static bool offers_cbc_suite(const int *suites)
+{
+    for (; *suites != 0; suites++) {
+        if (*suites == MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA256) {
+            return true;
+        }
+    }
+    return false;
+}
+
 palStatus_t pal_plat_setCipherSuites(palTLSConfHandle_t sslConf, palTLSSuites_t palSuite)
 {
     palTLSConf_t *conf = conf_from_handle(sslConf);
@@ -733,6 +743,10 @@ palStatus_t pal_plat_setCipherSuites(palTLSConfHandle_t sslConf, palTLSSuites_t 
     }
     conf->cipher_suites[PAL_MAX_ALLOWED_CIPHER_SUITES] = 0;
     mbedtls_ssl_conf_ciphersuites(&conf->conf, conf->cipher_suites);
+    /* Encrypt-then-MAC only matters to CBC suites; not offering it saves ClientHello bytes. */
+    mbedtls_ssl_conf_encrypt_then_mac(&conf->conf, offers_cbc_suite(conf->cipher_suites)
+                                                       ? MBEDTLS_SSL_ETM_ENABLED
+                                                       : MBEDTLS_SSL_ETM_DISABLED);
     return PAL_SUCCESS;
 }
 
