@@ -314,8 +314,8 @@ static void report(const options_t *o, const result_t *r)
     if (r->have_verify) {
         printf(",\"verify\":%ld", (long)r->verify);
     }
-    printf(",\"server_time\":%llu,\"handshake_ms\":%llu,\"reply\":", (unsigned long long)r->server_time,
-           (unsigned long long)r->handshake_ms);
+    printf(",\"server_time\":%llu,\"device_time_after\":%llu,\"handshake_ms\":%llu,\"reply\":",
+           (unsigned long long)r->server_time, (unsigned long long)pal_osGetTime(), (unsigned long long)r->handshake_ms);
     print_json_string(r->reply, r->reply_length);
     printf("}\n");
     fflush(stdout);
