@@ -346,6 +346,21 @@ static void serverTimeOutsideCertificateIsIgnored(void)
     PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 1));
 }
 
+/* A PSK server vouches for nothing about time: its ServerHello time must not set the clock. */
+static void pskSessionLeavesDeviceTime(void)
+{
+    static tls_session_t session;
+
+    PALTEST_ASSERT_SUCCESS(tls_session_open(&session, PAL_TLS_MODE, "default"));
+    PALTEST_ASSERT_SUCCESS(pal_plat_setCipherSuites(pal_tlsPlatformConfiguration(session.conf),
+                                                    PAL_TLS_PSK_WITH_AES_128_CCM_8));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_psk(&session));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&session));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&session, HANDSHAKE_MAX_MS));
+    PALTEST_ASSERT(pal_tlsGetServerTime(session.tls) > PALTEST_T0 + PAL_SECONDS_PER_DAY);
+    PALTEST_ASSERT(pal_osGetTime() < PALTEST_T0 + PAL_SECONDS_PER_DAY);
+}
+
 static void contextLimitIsEnforced(void)
 {
     palTLSConfHandle_t conf = NULLPTR;
@@ -801,6 +816,7 @@ const paltest_case_t paltest_tls_port_cases[] = {
     { "renegotiationRestoresDeviceTime", renegotiationRestoresDeviceTime, PALTEST_NEEDS_PEER },
     { "tlsSessionIsResumed", tlsSessionIsResumed, PALTEST_NEEDS_PEER },
     { "serverTimeOutsideCertificateIsIgnored", serverTimeOutsideCertificateIsIgnored, PALTEST_NEEDS_PEER },
+    { "pskSessionLeavesDeviceTime", pskSessionLeavesDeviceTime, PALTEST_NEEDS_PEER },
     { "contextLimitIsEnforced", contextLimitIsEnforced, 0 },
     { "secondSetupIsRefused", secondSetupIsRefused, 0 },
     { "nullArgumentsAreRejected", nullArgumentsAreRejected, 0 },

@@ -488,8 +488,9 @@ static void update_device_time(const palTLSService_t *ctx, bool trusted)
         return;
     }
     /* ServerHello time is not authenticated: a server whose clock contradicts its own (verified)
-     * certificate would otherwise move the device clock anywhere, e.g. to 2100 with servers that
-     * send random bytes there, after which no certificate verifies. */
+     * certificate, or a PSK server (no certificate at all), would otherwise move the device clock
+     * anywhere, e.g. to 2100 with servers that send random bytes there, after which no
+     * certificate verifies. */
     if (!pal_plat_sslTimeWithinPeerCertificate(ctx->platTlsHandle, server_time)) {
         return;
     }

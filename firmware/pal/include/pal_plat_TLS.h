@@ -58,8 +58,10 @@ void pal_plat_SetDTLSSocketCallback(palTLSConfHandle_t palTLSConf, palSocketCall
 const char *pal_plat_sslGetCipherSuiteName(palTLSHandle_t palTLSHandle);
 
 /* Whether unixTime lies within the validity period of the certificate the peer presented in this
- * session; true when the peer presented none (PSK). A server whose claimed time contradicts its
- * own certificate has a broken clock (or sends random bytes there), so its time is not used. */
+ * session; false when it presented none (PSK, abbreviated handshake). Only a time vouched for by
+ * a verified certificate may set the device clock: a server contradicting its own certificate has
+ * a broken clock (or sends random bytes there), and a PSK server proves nothing about time (the
+ * reference does not even allow secure time in PSK builds). */
 bool pal_plat_sslTimeWithinPeerCertificate(palTLSHandle_t palTLSHandle, uint64_t unixTime);
 
 #if PAL_USE_SSL_SESSION_RESUME

@@ -1249,11 +1249,8 @@ bool pal_plat_sslTimeWithinPeerCertificate(palTLSHandle_t palTLSHandle, uint64_t
 {
     const palTLS_t *tls = tls_from_handle(palTLSHandle);
 
-    if (tls == NULL) {
+    if (tls == NULL || !tls->peer_validity_known) {
         return false;
-    }
-    if (!tls->peer_validity_known) {
-        return true;
     }
     return unixTime >= tls->peer_valid_from && unixTime <= tls->peer_valid_to;
 }
