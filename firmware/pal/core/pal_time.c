@@ -317,9 +317,10 @@ palStatus_t pal_osSetTime(uint64_t seconds)
     return pal_timeUnlock(status);
 }
 
-palStatus_t pal_osSetWeakTime(uint64_t setNewTimeInSeconds)
+/* Weak and strong updates: the value is validated before anything (storage included) changes. */
+static palStatus_t pal_timeUpdate(uint64_t seconds, palStatus_t (*updateLocked)(uint64_t seconds))
 {
-    palStatus_t status = pal_timeValidate(setNewTimeInSeconds);
+    palStatus_t status = pal_timeValidate(seconds);
 
     if (status != PAL_SUCCESS) {
         return status;
@@ -328,21 +329,16 @@ palStatus_t pal_osSetWeakTime(uint64_t setNewTimeInSeconds)
     if (status != PAL_SUCCESS) {
         return status;
     }
-    status = pal_timeSetWeakLocked(setNewTimeInSeconds);
+    status = updateLocked(seconds);
     return pal_timeUnlock(status);
+}
+
+palStatus_t pal_osSetWeakTime(uint64_t setNewTimeInSeconds)
+{
+    return pal_timeUpdate(setNewTimeInSeconds, pal_timeSetWeakLocked);
 }
 
 palStatus_t pal_osSetStrongTime(uint64_t setNewTimeInSeconds)
 {
-    palStatus_t status = pal_timeValidate(setNewTimeInSeconds);
-
-    if (status != PAL_SUCCESS) {
-        return status;
-    }
-    status = pal_timeLock();
-    if (status != PAL_SUCCESS) {
-        return status;
-    }
-    status = pal_timeSetStrongLocked(setNewTimeInSeconds);
-    return pal_timeUnlock(status);
+    return pal_timeUpdate(setNewTimeInSeconds, pal_timeSetStrongLocked);
 }
