@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,21 @@ static palStatus_t posix_setNonBlocking(int fd)
 }
 
 /* Takes ownership of fd: on failure it is closed. */
+/* TLS writes whole records, often several per flight (ClientKeyExchange, ChangeCipherSpec,
+ * Finished): Nagle's algorithm would hold each one back until the previous is acknowledged, which
+ * the peer's delayed ACK turns into ~40 ms per flight. Stacks without the option (some offloaded
+ * modem sockets under Zephyr's POSIX API) still work, only slower, so its absence is tolerated. */
+static palStatus_t posix_disableNagle(int fd)
+{
+    int one = 1;
+
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, (socklen_t)sizeof(one)) != 0 && errno != ENOPROTOOPT &&
+        errno != EOPNOTSUPP) {
+        return posix_socketStatus(errno);
+    }
+    return PAL_SUCCESS;
+}
+
 static palStatus_t posix_wrapDescriptor(int fd, int type, bool nonBlocking, palAsyncSocketCallback_t callback,
                                         void *callbackArgument, palSocket_t *socket)
 {
@@ -187,6 +203,9 @@ static palStatus_t posix_wrapDescriptor(int fd, int type, bool nonBlocking, palA
         status = PAL_ERR_NO_MEMORY;
     } else if (nonBlocking) {
         status = posix_setNonBlocking(fd);
+    }
+    if (status == PAL_SUCCESS && type == SOCK_STREAM) {
+        status = posix_disableNagle(fd);
     }
     if (status == PAL_SUCCESS) {
         wrapped->fd = fd;
