@@ -42,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--list', 'list the device manifest and exit')
     .option('-v, --verbose', 'show build output and the device log')
     .option('--deterministic', 'QEMU boards: -icount shift=0, per-case instruction counts (metric "instructions")')
+    .option('--env <key=value>', 'extra test-environment entry, e.g. soak.count=200 (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .action(wrap(runTest));
 
   program

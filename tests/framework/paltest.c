@@ -14,6 +14,15 @@ static size_t g_deferred_count;
 
 void paltest_defer(void (*cleanup)(void *argument), void *argument)
 {
+    size_t i;
+
+    /* The same cleanup on the same object is one cleanup: a case that reuses one static session
+     * in a loop (soak) registers it on every open and must not run out of slots. */
+    for (i = 0; i < g_deferred_count; i++) {
+        if (g_deferred[i].cleanup == cleanup && g_deferred[i].argument == argument) {
+            return;
+        }
+    }
     if (g_deferred_count == PALTEST_MAX_DEFERRED) {
         paltest_fail(__FILE__, __LINE__, "too many deferred cleanups (max %d)", PALTEST_MAX_DEFERRED);
         return;

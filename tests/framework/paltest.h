@@ -66,6 +66,11 @@ void paltest_metric(const char *name, int64_t value);
  * failing case still frees what it opened (the leak checks would blame the next case). */
 void paltest_defer(void (*cleanup)(void *argument), void *argument);
 
+/* Heap bytes the running flavour has handed out and not yet freed, for cases that check the heap
+ * returns to a baseline (soak). Weak default in tests/framework returns 0 ("cannot measure");
+ * ports that can count it (newlib/glibc mallinfo) provide a strong definition. */
+size_t paltest_heap_in_use(void);
+
 #define PALTEST_ASSERT(condition)                                              \
     do {                                                                       \
         if (!(condition)) {                                                    \

@@ -31,6 +31,8 @@ typedef struct options {
     const char *pki_dir;
     const char *patterns[64];
     size_t pattern_count;
+    const char *env[16]; /* KEY=VALUE strings from --env, set after the runner's own keys */
+    size_t env_count;
     bool list;
     bool list_ctest;
 } options_t;
@@ -46,10 +48,11 @@ uint32_t paltest_capabilities(void)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: paltls_native_tests [--peer PATH] [--pki DIR] [--run GLOB]... [--list | --list-ctest]\n"
+            "usage: paltls_native_tests [--peer PATH] [--pki DIR] [--run GLOB]... [--env KEY=VALUE]... [--list | --list-ctest]\n"
             "  --peer PATH    test peer executable (started on ephemeral ports for the run)\n"
             "  --pki DIR      test PKI directory (ca.der, device_cert.der, device_key.der, ...)\n"
             "  --run GLOB     run the cases whose name matches (default: all); repeatable\n"
+            "  --env KEY=VALUE  test environment entry, e.g. soak.count=1000; repeatable\n"
             "  --list         print case names\n"
             "  --list-ctest   print CTest registrations for every case\n"
             "Exit status: 0 all selected cases passed or skipped, 1 a case failed, 2 usage or setup error,\n"
@@ -81,6 +84,10 @@ static int parse_options(int argc, char **argv, options_t *opts)
         } else if (value != NULL && strcmp(arg, "--run") == 0 &&
                    opts->pattern_count < sizeof(opts->patterns) / sizeof(opts->patterns[0])) {
             opts->patterns[opts->pattern_count++] = value;
+            i++;
+        } else if (value != NULL && strcmp(arg, "--env") == 0 && strchr(value, '=') != NULL &&
+                   opts->env_count < sizeof(opts->env) / sizeof(opts->env[0])) {
+            opts->env[opts->env_count++] = value;
             i++;
         } else {
             fprintf(stderr, "paltls_native_tests: unexpected argument '%s'\n", arg);
@@ -334,6 +341,22 @@ int main(int argc, char **argv)
     (void)snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
     if (!paltest_env_set("host.time", now, strlen(now))) {
         return 2;
+    }
+    for (i = 0; i < opts.env_count; i++) {
+        const char *equals = strchr(opts.env[i], '=');
+        char key[PALTEST_ENV_KEY_SIZE];
+        size_t key_length = (size_t)(equals - opts.env[i]);
+
+        if (key_length == 0 || key_length >= sizeof(key)) {
+            fprintf(stderr, "paltls_native_tests: bad --env key in '%s'\n", opts.env[i]);
+            return 2;
+        }
+        memcpy(key, opts.env[i], key_length);
+        key[key_length] = '\0';
+        if (!paltest_env_set(key, equals + 1, strlen(equals + 1))) {
+            fprintf(stderr, "paltls_native_tests: environment full at '%s'\n", opts.env[i]);
+            return 2;
+        }
     }
     if (opts.pki_dir != NULL && load_pki(opts.pki_dir) != 0) {
         return 2;

@@ -1,8 +1,9 @@
 /* The suite as one list: reference catalogue first (its order), then the port's cases, then the
- * core services. */
+ * core services, then the long-run (soak) cases. */
 #include <string.h>
 
 #include "pal_core_tests.h"
+#include "pal_soak_tests.h"
 #include "pal_tls_tests.h"
 
 #define PALTEST_MAX_CASES 256u
@@ -25,6 +26,7 @@ const paltest_case_t *paltest_cases(size_t *count)
         append_group(paltest_tls_reference_cases, paltest_tls_reference_case_count);
         append_group(paltest_tls_port_cases, paltest_tls_port_case_count);
         append_group(paltest_core_cases, paltest_core_case_count);
+        append_group(paltest_soak_cases, paltest_soak_case_count);
     }
     *count = g_all_count;
     return g_all_cases;

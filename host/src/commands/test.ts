@@ -33,6 +33,8 @@ export interface TestOptions {
   bridge?: boolean;
   verbose?: boolean;
   list?: boolean;
+  /** Extra test-environment entries (`--env KEY=VALUE`), sent after the harness's own keys. */
+  env?: string[];
 }
 
 const GROUP = 'pal_tls';
@@ -62,6 +64,7 @@ function describeOutcome(o: Exclude<CaseOutcome, { kind: 'result' }>, timeoutS: 
 
 export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
   const board = resolveBoard(opts.board);
+  const extraEnv = parseEnvOptions(opts.env ?? []);
   const out = new ConsoleReporter(process.stdout, !opts.verbose);
   const resultsDir = newResultsDir(opts.results, board.id);
   const transcript = new Transcript(path.join(resultsDir, 'transcript.log'));
@@ -120,6 +123,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     transcript.note(`peer ports: ${[...ports].map(([k, v]) => `${k}=${v}`).join(' ')}`);
     const seed = randomBytes(48);
     const env = buildEnv(board.id, plan.peerHost, ports, seed, id);
+    env.push(...extraEnv);
     await sendEnv(conn.session, env);
 
     const timeoutS = opts.timeout ?? board.run?.caseTimeoutSeconds ?? 60;
@@ -212,6 +216,17 @@ function buildEnv(board: string, peerHost: string, ports: Map<string, number>, s
   env.push(['entropy.test_only', id.entropyTestOnly ? '1' : '0']);
   env.push(['board', board]);
   return env;
+}
+
+/** `--env KEY=VALUE` entries; a malformed one is a configuration error, not a test failure. */
+export function parseEnvOptions(entries: string[]): [string, string][] {
+  return entries.map((entry) => {
+    const equals = entry.indexOf('=');
+    if (equals <= 0) {
+      throw new PaltlsError(`--env '${entry}' is not KEY=VALUE`, ExitCode.Config, 'e.g. --env soak.count=200');
+    }
+    return [entry.slice(0, equals), entry.slice(equals + 1)];
+  });
 }
 
 async function sendEnv(session: Session, env: [string, Buffer | string][]): Promise<void> {
