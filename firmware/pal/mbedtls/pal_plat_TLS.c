@@ -1283,12 +1283,15 @@ uint8_t *pal_plat_GetSslSessionBuffer(palTLSHandle_t palTLSHandle, size_t *buffe
     if (ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL || needed == 0) {
         goto out;
     }
-    buffer = mbedtls_calloc(1, needed);
+    /* malloc, not mbedtls_calloc: the service layer (pal_TLS.c) frees the buffer with free(),
+     * and the two differ whenever the application installs its own Mbed TLS allocator
+     * (mbedtls_platform_set_calloc_free, MBEDTLS_PLATFORM_CALLOC_MACRO). */
+    buffer = malloc(needed);
     if (buffer == NULL) {
         goto out;
     }
     if (mbedtls_ssl_session_save(&session, buffer, needed, buffer_size) != 0) {
-        mbedtls_free(buffer);
+        free(buffer);
         buffer = NULL;
         *buffer_size = 0;
     }
