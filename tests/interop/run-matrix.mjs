@@ -5,9 +5,12 @@
 //   pass         the handshake and one application-data round trip worked
 //   unsupported  it failed, and tests/interop/expectations.json says why it cannot work
 //   fail         it failed and nothing says it should (or it passed although listed: update the list)
+// The same client rows for a handful of suites also run from the QEMU Cortex-M3 image
+// (`paltls handshake --board qemu-mps2-an385`, rows pal-client-qemu/..., board=qemu): handshake only,
+// since that command does no application data; --skip-qemu leaves them out.
 // Writes <out>/matrix.json and <out>/matrix.md and prints "N passed, N failed, N skipped".
 //
-//   node tests/interop/run-matrix.mjs --build build-rel --mbedtls-build build-rel-mbedtls [--filter TEXT]
+//   node tests/interop/run-matrix.mjs --build build-rel --mbedtls-build build-rel-mbedtls [--filter TEXT] [--skip-qemu]
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +23,15 @@ const options = parseArgs(process.argv.slice(2), {
   out: '',
   filter: '',
   verbose: false,
+  'skip-qemu': false,
 });
+const ROOT = path.resolve(HERE, '..', '..');
+const PALTLS = path.join(ROOT, 'host', 'bin', 'paltls.js');
+const QEMU_BOARD = 'qemu-mps2-an385';
+// Booting QEMU and syncing costs ≈ 1 s per row and an ECDHE handshake ≈ 0.1–0.3 s of emulated
+// Cortex-M3: a handful of suites (both key exchanges, CCM-8, GCM and CBC) keeps the stage short.
+const QEMU_SUITES = ['TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8', 'TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384', 'TLS-PSK-WITH-AES-128-CCM-8', 'TLS-PSK-WITH-AES-128-CBC-SHA256'];
+const QEMU_STACKS = ['openssl', 'gnutls'];
 const BUILD = path.resolve(options.build);
 const PKI = path.join(BUILD, 'pki');
 const OUT = path.resolve(options.out || path.join(BUILD, 'interop'));
@@ -158,6 +169,51 @@ async function runClientCase(stack, suite, transport, pem) {
   }
 }
 
+// ---- the PAL client on the QEMU image -------------------------------------------------------
+
+let qemuImageBuilt = false;
+
+async function runQemuClientCase(stack, suite, transport, pem) {
+  const port = await freePort();
+  const spec = serverCommand(stack, suite, transport, port, pem);
+  // s_server ends when its stdin closes; startProcess keeps a pipe open for the whole row.
+  const server = startProcess(spec.command, spec.args, { readyMs: 8000, readyPattern: spec.ready });
+  const detail = { server: `${path.basename(spec.command)} ${spec.args.join(' ')}` };
+  const json = path.join(OUT, 'qemu-handshake.json');
+  try {
+    try {
+      await server.ready;
+    } catch (error) {
+      return { ok: false, why: `server did not start: ${error.message}: ${tail(server.output.stderr + server.output.stdout)}`, detail };
+    }
+    await sleep(100);
+    fs.rmSync(json, { force: true });
+    // --device-time: stock TLS 1.2 servers send random bytes where PAL looks for the server's time,
+    // so the device clock starts at the host's (same rule as the native rows).
+    const args = [PALTLS, 'handshake', '--board', QEMU_BOARD, '--server', `127.0.0.1:${port}`, '--transport', transport,
+      '--suite', suite.name, '--device-time', String(Math.floor(Date.now() / 1000)), '--timeout', '20', '--json', json,
+      ...driverCredentials(suite, 'client')];
+    if (qemuImageBuilt) args.push('--no-build');
+    detail.command = `paltls ${args.slice(1).join(' ')}`;
+    const result = await runProcess(process.execPath, args, { timeoutMs: qemuImageBuilt ? 40000 : 600000, cwd: ROOT });
+    qemuImageBuilt = true;
+    const r = fs.existsSync(json) ? JSON.parse(fs.readFileSync(json, 'utf8')) : null;
+    detail.handshake = r;
+    if (result.timedOut) return { ok: false, why: 'paltls handshake exceeded its bound', detail };
+    if (!r) return { ok: false, why: `paltls handshake wrote no result (exit ${result.code}): ${tail(result.stderr + result.stdout)}`, detail };
+    if (r.status !== 'PAL_SUCCESS') return { ok: false, why: `${r.stage}: ${r.status}`, detail };
+    if (r.suite !== suite.name) return { ok: false, why: `negotiated ${r.suite}`, detail };
+    if (suite.kind === 'cert' && r.verify_result !== 0) return { ok: false, why: `verify result 0x${(r.verify_result >>> 0).toString(16)}`, detail };
+    const drift = Math.abs(r.device_time_after - Math.floor(Date.now() / 1000));
+    const moved = drift > 3600 ? `device clock moved to ${r.device_time_after} (ServerHello time ${r.server_time})` : null;
+    const outsideCertificate = r.server_time < SERVER_CERT_VALIDITY[0] || r.server_time > SERVER_CERT_VALIDITY[1];
+    if (moved && (suite.kind === 'psk' || outsideCertificate)) return { ok: false, why: moved, detail };
+    return { ok: true, why: `${r.duration_ms} ms`, issue: moved, detail };
+  } finally {
+    await server.stop();
+  }
+}
+
 // ---- foreign clients (PAL server side) ------------------------------------------------------
 
 const CLIENT_MESSAGE = 'hello pal server';
@@ -259,7 +315,17 @@ async function main() {
       for (const transport of TRANSPORTS) {
         for (const suite of SUITES) {
           const id = `${role === 'client' ? 'pal-client' : 'pal-server'}/${stack}/${transport}/${suite.name}`;
-          if (!options.filter || id.includes(options.filter)) cases.push({ id, role, stack, transport, suite });
+          if (!options.filter || id.includes(options.filter)) cases.push({ id, role, stack, transport, suite, board: 'native' });
+        }
+      }
+    }
+  }
+  if (!options['skip-qemu']) {
+    for (const stack of QEMU_STACKS) {
+      for (const transport of TRANSPORTS) {
+        for (const suite of SUITES.filter((x) => QEMU_SUITES.includes(x.name))) {
+          const id = `pal-client-qemu/${stack}/${transport}/${suite.name}`;
+          if (!options.filter || id.includes(options.filter)) cases.push({ id, role: 'qemu-client', stack, transport, suite, board: 'qemu' });
         }
       }
     }
@@ -273,7 +339,9 @@ async function main() {
     try {
       outcome = c.role === 'client'
         ? await runClientCase(c.stack, c.suite, c.transport, pem)
-        : await runServerCase(c.stack, c.suite, c.transport, pem);
+        : c.role === 'qemu-client'
+          ? await runQemuClientCase(c.stack, c.suite, c.transport, pem)
+          : await runServerCase(c.stack, c.suite, c.transport, pem);
     } catch (error) {
       outcome = { ok: false, why: `runner error: ${error.message}` };
     }
@@ -282,7 +350,7 @@ async function main() {
     if (outcome.ok) status = listed ? 'fail' : 'pass';
     else status = listed ? 'unsupported' : 'fail';
     const note = outcome.ok && listed ? `passed although listed as unsupported (${listed}): update expectations.json` : listed && !outcome.ok ? listed : outcome.why;
-    results.push({ id: c.id, role: c.role, stack: c.stack, transport: c.transport, suite: c.suite.name, status, note, observed: outcome.why, issue: outcome.issue ?? null, ms: Date.now() - t0, detail: outcome.detail });
+    results.push({ id: c.id, role: c.role, board: c.board, stack: c.stack, transport: c.transport, suite: c.suite.name, status, note, observed: outcome.why, issue: outcome.issue ?? null, ms: Date.now() - t0, detail: outcome.detail });
     const mark = status === 'pass' ? 'PASS' : status === 'unsupported' ? 'UNSUP' : 'FAIL';
     console.log(`${mark.padEnd(5)} ${c.id} (${Date.now() - t0} ms) ${status === 'pass' ? '' : `- ${outcome.why}`}${outcome.issue ? ` [known issue: ${outcome.issue}]` : ''}`);
     if (options.verbose && status === 'fail') console.log(JSON.stringify(outcome.detail, null, 1));
@@ -297,14 +365,15 @@ function writeReports(results, ms) {
   fs.writeFileSync(path.join(OUT, 'matrix.json'), JSON.stringify({ duration_ms: ms, results }, null, 1));
   const symbol = { pass: 'pass', fail: '**FAIL**', unsupported: 'unsupported' };
   const lines = [];
-  for (const role of ['client', 'server']) {
-    lines.push(role === 'client'
-      ? '| PAL client → server | ' + SUITES.map((s) => s.name.replace(/^TLS-/, '')).join(' | ') + ' |'
-      : '| client → PAL server | ' + SUITES.map((s) => s.name.replace(/^TLS-/, '')).join(' | ') + ' |');
-    lines.push('|---|' + SUITES.map(() => '---').join('|') + '|');
-    for (const stack of STACKS) {
+  const heading = { client: 'PAL client → server', server: 'client → PAL server', 'qemu-client': 'PAL client on QEMU (board=qemu) → server' };
+  for (const role of ['client', 'server', 'qemu-client']) {
+    const suites = role === 'qemu-client' ? SUITES.filter((x) => QEMU_SUITES.includes(x.name)) : SUITES;
+    if (role === 'qemu-client' && !results.some((r) => r.role === role)) continue;
+    lines.push(`| ${heading[role]} | ` + suites.map((s) => s.name.replace(/^TLS-/, '')).join(' | ') + ' |');
+    lines.push('|---|' + suites.map(() => '---').join('|') + '|');
+    for (const stack of role === 'qemu-client' ? QEMU_STACKS : STACKS) {
       for (const transport of TRANSPORTS) {
-        const cells = SUITES.map((s) => {
+        const cells = suites.map((s) => {
           const r = results.find((x) => x.role === role && x.stack === stack && x.transport === transport && x.suite === s.name);
           return r ? symbol[r.status] : '–';
         });
