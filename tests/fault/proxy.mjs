@@ -192,7 +192,8 @@ export class TcpProxy {
     let pending = Buffer.alloc(0);
     const seenOfType = new Map();
     upstream.on('data', (chunk) => {
-      if (silent) return;
+      // After the cut nothing more may reach the client: the stream ends inside that record.
+      if (silent || this.stats.cutDone) return;
       pending = Buffer.concat([pending, chunk]);
       const out = [];
       while (pending.length >= 5) {
