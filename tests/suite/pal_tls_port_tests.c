@@ -793,6 +793,42 @@ static void dtlsConnectionIdResumesOnNewSocket(void)
     pal_remove_cid();
 }
 
+/* The same across a power cycle: pal_store_cid() persists the context, a restarted PAL has an
+ * empty RAM buffer, and pal_initTLS brings the context back from storage (consuming the item). */
+static void dtlsSessionSurvivesRestartThroughStorage(void)
+{
+    static tls_session_t first;
+    static tls_session_t second;
+    uint8_t probe[PAL_SSL_SESSION_BUFFER_SIZE];
+    size_t length = 0;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(tls_session_open_resuming(&first, PAL_DTLS_MODE, "default"));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&first, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&first));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&first, HANDSHAKE_MAX_MS));
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&first, 1));
+    tls_session_close(&first);
+    pal_store_cid();
+
+    PALTEST_ASSERT(pal_destroy() == 0);
+    PALTEST_ASSERT_SUCCESS(pal_init());
+    PALTEST_ASSERT(!pal_is_cid_available());
+    PALTEST_ASSERT_SUCCESS(pal_storageItemRead(PAL_SSL_SESSION_ITEM_NAME, probe, sizeof(probe), &length));
+
+    PALTEST_ASSERT_SUCCESS(tls_session_open_resuming(&second, PAL_DTLS_MODE, "default"));
+    PALTEST_ASSERT(pal_is_cid_available());
+    PALTEST_ASSERT_STATUS(PAL_ERR_ITEM_NOT_EXIST,
+                          pal_storageItemRead(PAL_SSL_SESSION_ITEM_NAME, probe, sizeof(probe), &length));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&second, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&second));
+    PALTEST_ASSERT_SUCCESS(pal_handShake(second.tls, second.conf, false));
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&second, 2));
+    pal_remove_cid();
+}
+
 const paltest_case_t paltest_tls_port_cases[] = {
     { "suiteEcdheEcdsaAes128Ccm8_TLS", suiteEcdheEcdsaAes128Ccm8_TLS, PALTEST_NEEDS_PEER },
     { "suiteEcdheEcdsaAes128Ccm8_DTLS", suiteEcdheEcdsaAes128Ccm8_DTLS, PALTEST_NEEDS_PEER },
@@ -825,6 +861,7 @@ const paltest_case_t paltest_tls_port_cases[] = {
     { "wrongPskFailsCleanly", wrongPskFailsCleanly, PALTEST_NEEDS_PEER },
     { "logCallbackReceivesLibraryDebug", logCallbackReceivesLibraryDebug, PALTEST_NEEDS_PEER },
     { "dtlsConnectionIdResumesOnNewSocket", dtlsConnectionIdResumesOnNewSocket, PALTEST_NEEDS_PEER },
+    { "dtlsSessionSurvivesRestartThroughStorage", dtlsSessionSurvivesRestartThroughStorage, PALTEST_NEEDS_PEER },
     { "serverModeHandshake", serverModeHandshake, 0 },
     { "peerClosingMidHandshakeIsReported", peerClosingMidHandshakeIsReported, 0 },
 };

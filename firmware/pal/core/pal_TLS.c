@@ -143,23 +143,35 @@ static void remove_stored_session(const palTLSConfService_t *conf)
     (void)pal_storageItemDelete(PAL_SSL_SESSION_ITEM_NAME);
 }
 
-static palStatus_t load_tls_session(palTLSService_t *ctx)
+/* The stored session item in a heap buffer the caller frees. PAL_ERR_GENERIC_FAILURE when there
+ * is none: the "nothing to resume" answer of the load path. */
+static palStatus_t read_stored_session(uint8_t **blob, size_t *length)
 {
-    uint8_t *blob;
-    size_t length = 0;
     palStatus_t status;
 
-    blob = malloc(PAL_SSL_SESSION_BUFFER_SIZE);
-    if (blob == NULL) {
+    *blob = malloc(PAL_SSL_SESSION_BUFFER_SIZE);
+    if (*blob == NULL) {
         return PAL_ERR_NO_MEMORY;
     }
-    status = pal_storageItemRead(PAL_SSL_SESSION_ITEM_NAME, blob, PAL_SSL_SESSION_BUFFER_SIZE, &length);
+    status = pal_storageItemRead(PAL_SSL_SESSION_ITEM_NAME, *blob, PAL_SSL_SESSION_BUFFER_SIZE, length);
+    if (status != PAL_SUCCESS) {
+        free(*blob);
+        *blob = NULL;
+        return PAL_ERR_GENERIC_FAILURE;
+    }
+    return PAL_SUCCESS;
+}
+
+static palStatus_t load_tls_session(palTLSService_t *ctx)
+{
+    uint8_t *blob = NULL;
+    size_t length = 0;
+    palStatus_t status = read_stored_session(&blob, &length);
+
     if (status == PAL_SUCCESS) {
         status = pal_plat_SetSslSession(ctx->platTlsHandle, blob, length);
-    } else {
-        status = PAL_ERR_GENERIC_FAILURE;
+        free(blob);
     }
-    free(blob);
     return status;
 }
 
@@ -167,24 +179,18 @@ static palStatus_t load_tls_session(palTLSService_t *ctx)
  * power cycle (pal_store_cid) and is consumed when loaded. */
 static palStatus_t load_dtls_session(palTLSService_t *ctx)
 {
-    uint8_t *blob;
+    uint8_t *blob = NULL;
     size_t length = 0;
     palStatus_t status;
 
     if (!pal_plat_sslSessionAvailable()) {
-        blob = malloc(PAL_SSL_SESSION_BUFFER_SIZE);
-        if (blob == NULL) {
-            return PAL_ERR_NO_MEMORY;
-        }
-        status = pal_storageItemRead(PAL_SSL_SESSION_ITEM_NAME, blob, PAL_SSL_SESSION_BUFFER_SIZE, &length);
-        if (status == PAL_SUCCESS) {
-            pal_plat_set_cid(blob, length);
-            (void)pal_storageItemDelete(PAL_SSL_SESSION_ITEM_NAME);
-        }
-        free(blob);
+        status = read_stored_session(&blob, &length);
         if (status != PAL_SUCCESS) {
-            return PAL_ERR_GENERIC_FAILURE;
+            return status;
         }
+        pal_plat_set_cid(blob, length);
+        free(blob);
+        (void)pal_storageItemDelete(PAL_SSL_SESSION_ITEM_NAME);
     }
     status = pal_plat_loadSslSession(ctx->platTlsHandle);
     if (status != PAL_SUCCESS) {
