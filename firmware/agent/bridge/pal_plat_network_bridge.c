@@ -165,15 +165,21 @@ palStatus_t pal_plat_socketsTerminate(void)
     return PAL_SUCCESS;
 }
 
+/* A socket slot not in use, or NULL when all BRIDGE_MAX_SOCKETS are taken. */
+static bridge_socket_t *free_slot(void)
+{
+    for (size_t i = 0; i < BRIDGE_MAX_SOCKETS; i++) {
+        if (s_sockets[i].id == 0) {
+            return &s_sockets[i];
+        }
+    }
+    return NULL;
+}
+
 static palStatus_t new_socket(palSocketDomain_t domain, palSocketType_t type, bool nonBlocking,
                               palAsyncSocketCallback_t callback, void *argument, palSocket_t *socket)
 {
-    bridge_socket_t *slot = NULL;
-    for (size_t i = 0; i < BRIDGE_MAX_SOCKETS && slot == NULL; i++) {
-        if (s_sockets[i].id == 0) {
-            slot = &s_sockets[i];
-        }
-    }
+    bridge_socket_t *slot = free_slot();
     if (slot == NULL) {
         return PAL_ERR_SOCKET_ALLOCATION_FAILED;
     }
@@ -248,12 +254,7 @@ palStatus_t pal_plat_accept(palSocket_t socket, palSocketAddress_t *address, pal
                             palSocket_t *acceptedSocket, palAsyncSocketCallback_t callback, void *callbackArgument)
 {
     bridge_socket_t *listener = slot_of(socket);
-    bridge_socket_t *slot = NULL;
-    for (size_t i = 0; i < BRIDGE_MAX_SOCKETS && slot == NULL; i++) {
-        if (s_sockets[i].id == 0) {
-            slot = &s_sockets[i];
-        }
-    }
+    bridge_socket_t *slot = free_slot();
     if (slot == NULL) {
         return PAL_ERR_SOCKET_ALLOCATION_FAILED;
     }
