@@ -145,6 +145,18 @@ static palStatus_t pal_timeWriteItem(const char *name, uint64_t value)
     return storage_rbp_write(name, raw, sizeof(raw), false);
 }
 
+/* A backward step (or a strong update) is recorded in both items, last_time_back first:
+ * pal_initTime repairs saved_time from it after a power loss between the two writes. */
+static palStatus_t pal_timePersistBackwardStep(uint64_t new_time)
+{
+    palStatus_t status = pal_timeWriteItem(STORAGE_RBP_LAST_TIME_BACK_NAME, new_time);
+
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    return pal_timeWriteItem(STORAGE_RBP_SAVED_TIME_NAME, new_time);
+}
+
 static palStatus_t pal_timeInitLocked(void)
 {
     palStatus_t status = PAL_SUCCESS;
@@ -194,11 +206,7 @@ static palStatus_t pal_timeWeakBackwardLocked(uint64_t new_time, uint64_t curren
     if (new_time <= last_back || (new_time - last_back) / PAL_RATIO_SECONDS_PER_DAY <= current - new_time) {
         return PAL_SUCCESS;
     }
-    status = pal_timeWriteItem(STORAGE_RBP_LAST_TIME_BACK_NAME, new_time);
-    if (status != PAL_SUCCESS) {
-        return status;
-    }
-    status = pal_timeWriteItem(STORAGE_RBP_SAVED_TIME_NAME, new_time);
+    status = pal_timePersistBackwardStep(new_time);
     if (status != PAL_SUCCESS) {
         return status;
     }
@@ -266,12 +274,7 @@ static palStatus_t pal_timeSetStrongLocked(uint64_t new_time)
         return status;
     }
     if (pal_timeStrongNeedsPersist(new_time, saved)) {
-        /* last_time_back first: pal_initTime repairs saved_time from it after a power loss. */
-        status = pal_timeWriteItem(STORAGE_RBP_LAST_TIME_BACK_NAME, new_time);
-        if (status != PAL_SUCCESS) {
-            return status;
-        }
-        status = pal_timeWriteItem(STORAGE_RBP_SAVED_TIME_NAME, new_time);
+        status = pal_timePersistBackwardStep(new_time);
         if (status != PAL_SUCCESS) {
             return status;
         }
