@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fault-injection cases: the PAL client (build-rel/paltls_interop) talks to the test peer
+// Fault-injection cases: the PAL client (build/paltls_interop) talks to the test peer
 // (paltls_peer) through tests/fault/proxy.mjs.
 //   dtls-loss-10 / dtls-loss-30  DTLS handshakes with 10% / 30% datagram loss in both directions
 //                                complete with the configured retransmission timers
@@ -11,13 +11,13 @@
 // Every case has a hard bound. Prints one line per case, writes <out>/fault.json and ends with
 // "N passed, N failed, N skipped".
 //
-//   node tests/fault/run-fault.mjs --build build-rel [--seeds 10] [--filter TEXT]
+//   node tests/fault/run-fault.mjs --build build [--seeds 10] [--filter TEXT]
 import fs from 'node:fs';
 import path from 'node:path';
 import { lastJson, parseArgs, runProcess, startProcess } from '../interop/lib.mjs';
 import { TcpProxy, UdpProxy } from './proxy.mjs';
 
-const options = parseArgs(process.argv.slice(2), { build: 'build-rel', seeds: '30', filter: '', out: '' });
+const options = parseArgs(process.argv.slice(2), { build: 'build', seeds: '30', filter: '', out: '' });
 const BUILD = path.resolve(options.build);
 const PKI = path.join(BUILD, 'pki');
 const DRIVER = path.join(BUILD, 'paltls_interop');

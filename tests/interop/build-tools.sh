@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds what the reliability stages need, in their own build directories:
-#   build-rel/          native RelWithDebInfo: paltls_interop, paltls_peer, PKI (+ soak programs)
+# Builds what the reliability stages need:
+#   build/          the native RelWithDebInfo build the native stage made (incremental here):
+#                   paltls_interop, paltls_peer, PKI (+ soak programs)
 #   build-rel-mbedtls/  Mbed TLS's own ssl_server2/ssl_client2 from the same source and our
 #                       configuration (plus tests/interop/mbedtls_programs_config.h)
-# Usage: tests/interop/build-tools.sh [ninja targets for build-rel...]
+# Usage: tests/interop/build-tools.sh [ninja targets for build...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-REL="${PALTLS_REL_BUILD:-$ROOT/build-rel}"
+REL="${PALTLS_REL_BUILD:-$ROOT/build}"
 MBED="${PALTLS_REL_MBEDTLS_BUILD:-$ROOT/build-rel-mbedtls}"
 JOBS="${PALTLS_JOBS:-2}"
 

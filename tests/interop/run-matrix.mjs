@@ -10,7 +10,7 @@
 // since that command does no application data; --skip-qemu leaves them out.
 // Writes <out>/matrix.json and <out>/matrix.md and prints "N passed, N failed, N skipped".
 //
-//   node tests/interop/run-matrix.mjs --build build-rel --mbedtls-build build-rel-mbedtls [--filter TEXT] [--skip-qemu]
+//   node tests/interop/run-matrix.mjs --build build --mbedtls-build build-rel-mbedtls [--filter TEXT] [--skip-qemu]
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { freePort, lastJson, parseArgs, runProcess, sleep, startProcess } from '
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const options = parseArgs(process.argv.slice(2), {
-  build: 'build-rel',
+  build: 'build',
   'mbedtls-build': 'build-rel-mbedtls',
   out: '',
   filter: '',

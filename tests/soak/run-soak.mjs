@@ -6,13 +6,13 @@
 // N handshakes (1/4 ECDHE-ECDSA, 3/4 PSK, TLS and DTLS) with newlib's heap back at its baseline.
 // Writes <out>/soak.json; ends with "N passed, N failed, N skipped".
 //
-//   node tests/soak/run-soak.mjs --build build-rel [--count 1000] [--threads 4] [--rounds 25] [--renegotiations 50]
+//   node tests/soak/run-soak.mjs --build build [--count 1000] [--threads 4] [--rounds 25] [--renegotiations 50]
 //                                [--qemu-count 200]   (0: skip the QEMU run)
 import fs from 'node:fs';
 import path from 'node:path';
 import { lastJson, parseArgs, runProcess, startProcess } from '../interop/lib.mjs';
 
-const options = parseArgs(process.argv.slice(2), { build: 'build-rel', count: '1000', threads: '4', rounds: '25', renegotiations: '50', 'qemu-count': '200', out: '' });
+const options = parseArgs(process.argv.slice(2), { build: 'build', count: '1000', threads: '4', rounds: '25', renegotiations: '50', 'qemu-count': '200', out: '' });
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const BUILD = path.resolve(options.build);
 const PKI = path.join(BUILD, 'pki');
