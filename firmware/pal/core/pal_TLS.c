@@ -60,7 +60,9 @@ palStatus_t pal_cleanupTLS(void)
     return status != PAL_SUCCESS ? status : mutex_status;
 }
 
-/* First set bit of PAL_TLS_CIPHER_SUITE wins, in the reference's order. */
+#if PAL_TLS_CIPHER_SUITE_IS_SINGLE
+/* A build that names one suite gets the reference behaviour: that suite, set at creation. A group
+ * (the default) is left to the platform layer, which narrows it to the credentials set later. */
 static palTLSSuites_t configured_primary_suite(void)
 {
 #if PAL_TLS_CIPHER_SUITE & PAL_TLS_PSK_WITH_AES_128_CCM_8_SUITE
@@ -81,6 +83,7 @@ static palTLSSuites_t configured_primary_suite(void)
 #error "PAL_TLS_CIPHER_SUITE selects no known suite"
 #endif
 }
+#endif
 
 palStatus_t pal_initTLSConfiguration(palTLSConfHandle_t *palTLSConf, palTLSTransportMode_t transportationMode)
 {
@@ -100,9 +103,11 @@ palStatus_t pal_initTLSConfiguration(palTLSConfHandle_t *palTLSConf, palTLSTrans
         return status;
     }
     status = pal_plat_setAuthenticationMode(conf->platTlsConfHandle, PAL_TLS_VERIFY_OPTIONAL);
+#if PAL_TLS_CIPHER_SUITE_IS_SINGLE
     if (status == PAL_SUCCESS) {
         status = pal_plat_setCipherSuites(conf->platTlsConfHandle, configured_primary_suite());
     }
+#endif
     if (status != PAL_SUCCESS) {
         (void)pal_plat_tlsConfigurationFree(&conf->platTlsConfHandle);
         free(conf);
