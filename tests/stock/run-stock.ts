@@ -10,7 +10,7 @@
 // to show which rows fail on the code before issue 10).
 //
 //   node -r ts-node/register tests/stock/run-stock.ts [--build build] [--boards native,qemu]
-//        [--filter TEXT] [--cli host/src/cli.ts]
+//        [--filter TEXT] [--cli host/src/cli.ts] [--qemu-board qemu]
 import { ChildProcess, spawn } from 'child_process';
 import * as dgram from 'dgram';
 import * as fs from 'fs';
@@ -41,6 +41,10 @@ const BUILD = path.resolve(args.build ?? path.join(ROOT, 'build'));
 const PKI = path.join(BUILD, 'pki');
 const OUT = path.join(BUILD, 'stock');
 const BOARDS = (args.boards ?? 'native,qemu').split(',');
+// The spelling a user types for the default QEMU board (--qemu-board qemu-mps2-an385 for a CLI
+// without aliases).
+const QEMU_BOARD = args['qemu-board'] ?? 'qemu';
+const boardArg = (board: string): string => (board === 'qemu' ? QEMU_BOARD : board);
 const CLI = path.resolve(args.cli ?? path.join(ROOT, 'host', 'src', 'cli.ts'));
 const PSK_ID = 'stock_identity';
 const PSK_HEX = '0102030405060708090a0b0c0d0e0f10';
@@ -166,7 +170,7 @@ const built = new Set<string>();
 async function handshake(board: string, port: number, transport: string, creds: string[]): Promise<{ code: number; text: string; json: HandshakeJson | null }> {
   const jsonFile = path.join(OUT, 'row.json');
   fs.rmSync(jsonFile, { force: true });
-  const argv = ['handshake', '--board', board, '--server', `127.0.0.1:${port}`, '--transport', transport, '--timeout', '20', '--json', jsonFile, ...creds];
+  const argv = ['handshake', '--board', boardArg(board), '--server', `127.0.0.1:${port}`, '--transport', transport, '--timeout', '20', '--json', jsonFile, ...creds];
   if (built.has(board)) argv.push('--no-build');
   const write = process.stdout.write.bind(process.stdout);
   const errWrite = process.stderr.write.bind(process.stderr);

@@ -170,9 +170,7 @@ export function decodeHandshakeResult(
     verify_result: verified ? verify : null,
     verify_flags: verified ? verifyFlagNames(verify) : null,
     alert: alertCode !== undefined ? { code: alertCode, name: alertName(alertCode) } : null,
-    hint: failedByPeer
-      ? alertHint(alertCode ?? null, { suites: offered, version: version ?? 'TLS 1.2', usedPsk: Boolean(o.psk), usedCert: Boolean(o.ca || o.cert) })
-      : null,
+    hint: failedByPeer ? peerFailureHint(alertCode ?? null, verified ? verifyFlagNames(verify) : null, offered, version, o) : null,
     device_clock: { source: ctx.clock.source, set_to: ctx.clock.setTo, at_handshake: timeBefore !== undefined ? Number(timeBefore) : null },
     server_time: serverTime,
     server_time_verdict: verdict,
@@ -180,6 +178,18 @@ export function decodeHandshakeResult(
     device_time_after: Number(r.u64(Tag.Time) ?? 0n),
     duration_ms: r.uint(Tag.Duration) ?? 0,
   };
+}
+
+/**
+ * Why the peer ended the handshake. A certificate that is only "not yet valid" by the device
+ * clock makes PAL retry under the server's time by renegotiation (secure time), which many stock
+ * servers refuse: that, not the suite list, is then the cause.
+ */
+function peerFailureHint(alert: number | null, flags: string[] | null, offered: string[], version: string | null, o: HandshakeOptions): string {
+  if (flags && flags.length === 1 && flags[0] === 'BADCERT_FUTURE') {
+    return "the certificate is not yet valid by the device clock; PAL's secure-time retry (a renegotiation under the server's time) was refused by the server: set the device clock (the default, or --device-time UNIX)";
+  }
+  return alertHint(alert, { suites: offered, version: version ?? 'TLS 1.2', usedPsk: Boolean(o.psk), usedCert: Boolean(o.ca || o.cert) });
 }
 
 function isoTime(t: number): string {
