@@ -54,7 +54,7 @@ table{border-collapse:collapse}
 #cases th{background:#f3f3f3;position:sticky;top:0}
 #cases td.num{text-align:right;font-variant-numeric:tabular-nums}
 .st{font-weight:600;text-transform:uppercase;font-size:12px}
-.passed .st,.passed{color:#137333}.failed .st{color:#c5221f}.error .st{color:#8e24aa}.skipped .st{color:#b06000}
+.passed .st,.sum .passed{color:#137333}.failed .st,.sum .failed{color:#c5221f}.error .st,.sum .error{color:#8e24aa}.skipped .st,.sum .skipped{color:#b06000}
 tr.detail td{background:#fafafa}
 details>summary{cursor:pointer;color:#1a5fb4}
 pre{background:#111;color:#e8e8e8;padding:8px;overflow:auto;max-height:32em;font-size:12px;white-space:pre-wrap}
@@ -157,18 +157,19 @@ export function timelineSvg(run: RunView, width = 960): string {
     return `<rect x="${x.toFixed(1)}" y="2" width="${w.toFixed(1)}" height="${h - 4}" class="t-${esc(c.status)}"><title>${esc(tip)}</title></rect>`;
   });
   const ticks: string[] = [];
-  const step = niceStep(total / 1000 / 8);
-  for (let s = 0; s * 1000 <= total; s += step) {
-    const x = s * 1000 * scale;
-    ticks.push(`<line x1="${x.toFixed(1)}" y1="${h}" x2="${x.toFixed(1)}" y2="${h + 4}" stroke="#888"/><text x="${x.toFixed(1)}" y="${h + 15}" text-anchor="middle">${s}s</text>`);
+  const step = niceStep(total / 8);
+  for (let i = 0; i * step <= total; i++) {
+    const x = i * step * scale;
+    const label = step >= 1000 ? `${(i * step) / 1000}s` : `${((i * step) / 1000).toFixed(step >= 100 ? 1 : 2)}s`;
+    ticks.push(`<line x1="${x.toFixed(1)}" y1="${h}" x2="${x.toFixed(1)}" y2="${h + 4}" stroke="#888"/><text x="${x.toFixed(1)}" y="${h + 15}" text-anchor="middle">${label}</text>`);
   }
   return `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${width + 20}" height="${h + 20}" viewBox="-10 0 ${width + 20} ${h + 20}" role="img" aria-label="run timeline">` +
     `<rect x="0" y="2" width="${width}" height="${h - 4}" fill="#f1f1f1"/>${bars.join('')}${ticks.join('')}</svg>`;
 }
 
+/** A tick spacing in ms out of 1-2-5 steps, at least `raw`. */
 function niceStep(raw: number): number {
-  for (const s of [1, 2, 5, 10, 15, 30, 60, 120, 300, 600]) if (s >= raw) return s;
-  return Math.ceil(raw / 600) * 600;
+  for (let p = 1; ; p *= 10) for (const m of [1, 2, 5]) if (m * p >= raw) return m * p;
 }
 
 export function renderHtml(run: RunView): string {
