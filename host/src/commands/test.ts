@@ -4,7 +4,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildHostTools } from '../boards/runner';
+import { buildHostTools } from '../boards/build';
 import { ExitCode, ExitCodeValue, PaltlsError } from '../errors';
 import { PeerProcess, defaultPkiDir } from '../peers/peer';
 import { Needs } from '../protocol/constants';
@@ -41,6 +41,8 @@ export interface TestOptions {
   html?: string;
   /** Packet captures: of failed cases (default), of every case, or none (no relay either). */
   capture?: CaptureMode;
+  deterministic?: boolean; // QEMU boards: -icount shift=0
+  portWaitMs?: number; // USB boards: how long to look for the serial port after flashing
 }
 
 const GROUP = 'pal_tls';
@@ -84,6 +86,8 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     flash: opts.flash,
     skipRebuild: !opts.build,
     bridge,
+    deterministic: opts.deterministic,
+    portWaitMs: opts.portWaitMs,
     echo: opts.verbose ? (l) => out.info(`  build| ${l}`) : undefined,
   });
   const plan = await peerPlan(board, bridge);
