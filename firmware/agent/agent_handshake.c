@@ -7,6 +7,8 @@
 
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_tls_ext.h"
 
 /* Suite and auth mode are selected on the platform configuration behind the service handle
  * (pal_tlsPlatformConfiguration), before pal_initTLS binds it to a context. */

@@ -15,6 +15,8 @@
 
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_tls_ext.h"
 
 #define MAX_OBJECT 8192
 #define MAX_REPLY 1024

@@ -27,6 +27,8 @@
 #include "mbedtls/platform_time.h"
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_tls_ext.h"
 
 #define MAX_OBJECT 8192
 #define HS_BOUND_MS 20000u
