@@ -7,7 +7,9 @@
 #include "pal.h"
 #include "pal_plat_TLS.h"
 #include "pal_plat_tls_ext.h"
+#include "pal_storage.h" /* upstream: storage_kcm.h and key_config_manager.h (KCM) */
 #include "pal_tls_ext.h"
+#include "pal_x509.h" /* upstream: cs_pal_crypto.h */
 
 /* Field order is kept from the reference: its tests read the handle through a copy of this
  * layout (retryHandShake, serverTime, platTlsHandle). */
