@@ -4,6 +4,7 @@
 #define PAL_PLAT_TLS_NEGOTIATION_H
 
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
 
 /* Offer exactly these suites, in this order (a group, where pal_plat_setCipherSuites takes one).
  * 1..PAL_TLS_SUITE_LIST_CAPACITY entries, duplicates dropped. Any suite not compiled in:

@@ -4,7 +4,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
-import { BoardRegistry, repoRoot } from '../boards/registry';
+import { BoardRegistry } from '../boards/registry';
+import { repoRoot } from '../util/paths';
 import { renderHtml } from '../bench/html';
 import {
   BenchReport,
