@@ -8,18 +8,16 @@ export interface SuiteInfo {
   name: string;
   openssl: string;
   kind: 'psk' | 'cert';
-  /** One of the six suites of the porting guide (ARIA is extra and not compiled by default). */
-  seed: boolean;
 }
 
 export const SUITES: readonly SuiteInfo[] = [
-  { name: 'TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8', openssl: 'ECDHE-ECDSA-AES128-CCM8', kind: 'cert', seed: true },
-  { name: 'TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256', openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256', kind: 'cert', seed: true },
-  { name: 'TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384', openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384', kind: 'cert', seed: true },
-  { name: 'TLS-ECDHE-ECDSA-WITH-ARIA-128-GCM-SHA256', openssl: 'ECDHE-ECDSA-ARIA128-GCM-SHA256', kind: 'cert', seed: false },
-  { name: 'TLS-PSK-WITH-AES-128-CCM-8', openssl: 'PSK-AES128-CCM8', kind: 'psk', seed: true },
-  { name: 'TLS-PSK-WITH-AES-256-CCM-8', openssl: 'PSK-AES256-CCM8', kind: 'psk', seed: true },
-  { name: 'TLS-PSK-WITH-AES-128-CBC-SHA256', openssl: 'PSK-AES128-CBC-SHA256', kind: 'psk', seed: true },
+  { name: 'TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8', openssl: 'ECDHE-ECDSA-AES128-CCM8', kind: 'cert' },
+  { name: 'TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256', openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256', kind: 'cert' },
+  { name: 'TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384', openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384', kind: 'cert' },
+  { name: 'TLS-ECDHE-ECDSA-WITH-ARIA-128-GCM-SHA256', openssl: 'ECDHE-ECDSA-ARIA128-GCM-SHA256', kind: 'cert' },
+  { name: 'TLS-PSK-WITH-AES-128-CCM-8', openssl: 'PSK-AES128-CCM8', kind: 'psk' },
+  { name: 'TLS-PSK-WITH-AES-256-CCM-8', openssl: 'PSK-AES256-CCM8', kind: 'psk' },
+  { name: 'TLS-PSK-WITH-AES-128-CBC-SHA256', openssl: 'PSK-AES128-CBC-SHA256', kind: 'psk' },
 ];
 
 function canonical(spelling: string): string {
