@@ -25,6 +25,7 @@ export interface RunnerOptions {
   echo?: (line: string) => void; // build output
   verbose?: boolean;
   bridge?: boolean;
+  conf?: string[]; // --conf (Zephyr boards: extra Kconfig fragments)
 }
 
 export interface DeviceRunner {
@@ -185,7 +186,7 @@ export class ZephyrRunner implements DeviceRunner {
   }
 
   westBuildArgs(): string[] {
-    return zephyrBuildArgs(this.board, { bridge: this.options.bridge });
+    return zephyrBuildArgs(this.board, { bridge: this.options.bridge, conf: this.options.conf });
   }
 
   westFlashArgs(): string[] {
