@@ -1,10 +1,22 @@
 // paltls command line.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeError, ExitCode, ExitCodeValue } from './errors';
-import { runHandshake } from './commands/handshake';
+import { HandshakeOptions, runHandshake } from './commands/handshake';
 import { runBoards, runBuild, runFlash, runMonitor, runPeer } from './commands/misc';
-import { runTest } from './commands/test';
+import { runTest, TestOptions } from './commands/test';
 import { registerBench } from './commands/bench';
+import { deterministicFromEnv } from './boards/qemu';
+
+/** Runner settings the environment may give; read here once and passed on as option values. */
+export interface RunnerEnv {
+  deterministic?: boolean;
+  portWaitMs?: number;
+}
+
+/** --deterministic or PALTLS_QEMU_DETERMINISTIC=1; PALTLS_PORT_WAIT_MS (ms, default 10 s). */
+export function withRunnerEnv<T extends RunnerEnv>(o: T, env: NodeJS.ProcessEnv = process.env): T & RunnerEnv {
+  return { ...o, deterministic: Boolean(o.deterministic) || deterministicFromEnv(env), portWaitMs: o.portWaitMs ?? (Number(env.PALTLS_PORT_WAIT_MS) || undefined) };
+}
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -44,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-v, --verbose', 'show build output and the device log')
     .option('--deterministic', 'QEMU boards: -icount shift=0, per-case instruction counts (metric "instructions")')
     .option('--env <key=value>', 'extra test-environment entry, e.g. soak.count=200 (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
-    .action(wrap(runTest));
+    .action(wrap((o: TestOptions) => runTest(withRunnerEnv(o))));
 
   program
     .command('handshake')
@@ -67,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-build', 'do not (re)build first')
     .option('--bridge', 'use the serial socket bridge')
     .option('--deterministic', 'QEMU boards: -icount shift=0 (instruction-counting clock)')
-    .action(wrap(runHandshake));
+    .action(wrap((o: HandshakeOptions) => runHandshake(withRunnerEnv(o))));
 
   program
     .command('boards')
@@ -107,14 +119,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('-p, --port <dev>', 'serial port to open instead')
     .option('--baud <n>', 'baud rate', (v) => Number(v))
     .option('--raw', 'do not decode frames')
-    .action(wrap(runMonitor));
+    .action(wrap((o: Parameters<typeof runMonitor>[0]) => runMonitor(withRunnerEnv(o))));
 
   registerBench(program, wrap);
 
-  // QEMU deterministic mode: read by the QEMU runner (host/src/boards/qemu.ts).
-  program.hook('preAction', (_cmd, action) => {
-    if (action.opts().deterministic) process.env.PALTLS_QEMU_DETERMINISTIC = '1';
-  });
   try {
     await program.parseAsync(argv);
     return code;

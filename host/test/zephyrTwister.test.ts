@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
-import { BoardRegistry, repoRoot } from '../src/boards/registry';
+import { BoardRegistry } from '../src/boards/registry';
+import { repoRoot } from '../src/util/paths';
 import { zephyrBoardFileStem } from '../src/boards/zephyr';
 
 const ROOT = repoRoot();

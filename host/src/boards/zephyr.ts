@@ -4,8 +4,9 @@
 // docs/zephyr-verification.md, section "Host tool (west command lines)".
 import * as fs from 'fs';
 import * as path from 'path';
-import { Board, repoRoot } from './registry';
+import { Board } from './registry';
 import { ConfigError } from '../errors';
+import { repoRoot } from '../util/paths';
 
 /** One way to flash a board: a `west flash` runner and how it selects a probe by serial number. */
 export interface FlashRunnerSpec {

@@ -1,12 +1,13 @@
 // Pieces shared by the commands: board + runner resolution, device session setup, results dir.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Board, BoardRegistry, repoRoot } from '../boards/registry';
-import { createRunner, DeviceRunner, RunnerOptions } from '../boards/runner';
+import { Board, BoardRegistry } from '../boards/registry';
+import { DeviceRunner, RunnerOptions } from '../boards/device';
+import { createRunner } from '../boards/runner';
 import { SocketBridge } from '../bridge/bridge';
 import { DeviceIdentity, Session } from '../protocol/session';
 import { Transcript } from '../report/transcript';
-import { pickLanAddress } from '../util/net';
+import { repoRoot } from '../util/paths';
 
 export interface DeviceConnection {
   session: Session;
@@ -24,25 +25,6 @@ export function makeRunner(board: Board, options: RunnerOptions): DeviceRunner {
 
 export function usesBridge(board: Board, forced?: boolean): boolean {
   return Boolean(forced) || board.network.mode === 'bridge';
-}
-
-export function peerHostFor(board: Board): string {
-  if (board.network.peerHost) return board.network.peerHost;
-  switch (board.network.mode) {
-    case 'qemu-user':
-      return '10.0.2.2';
-    case 'host':
-    case 'bridge':
-      return '127.0.0.1';
-    default:
-      return lanAddress() ?? '127.0.0.1';
-  }
-}
-
-function lanAddress(): string | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const os = require('os') as typeof import('os');
-  return pickLanAddress(os.networkInterfaces()); // `paltls test` uses peerPlan (util/net.ts)
 }
 
 /** Boots (or reboots) the device and syncs; the caller disposes the previous session. */

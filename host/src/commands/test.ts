@@ -4,7 +4,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildHostTools } from '../boards/runner';
+import { buildHostTools } from '../boards/build';
 import { ExitCode, ExitCodeValue, PaltlsError } from '../errors';
 import { PeerProcess, defaultPkiDir } from '../peers/peer';
 import { Needs } from '../protocol/constants';
@@ -37,6 +37,8 @@ export interface TestOptions {
   list?: boolean;
   /** Extra test-environment entries (`--env KEY=VALUE`), sent after the harness's own keys. */
   env?: string[];
+  deterministic?: boolean; // QEMU boards: -icount shift=0
+  portWaitMs?: number; // USB boards: how long to look for the serial port after flashing
 }
 
 const GROUP = 'pal_tls';
@@ -81,6 +83,8 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     skipRebuild: !opts.build,
     bridge,
     conf: opts.conf,
+    deterministic: opts.deterministic,
+    portWaitMs: opts.portWaitMs,
     echo: opts.verbose ? (l) => out.info(`  build| ${l}`) : undefined,
   });
   const plan = await peerPlan(board, bridge);
