@@ -94,7 +94,7 @@ static palStatus_t open_session(tls_session_t *session, palTLSTransportMode_t mo
         status = resolve_peer(session, profile);
     }
     if (status == PAL_SUCCESS) {
-        status = pal_asynchronousSocket((palSocketDomain_t)session->address.addressType,
+        status = pal_asynchronousSocketWithArgument((palSocketDomain_t)session->address.addressType,
                                         mode == PAL_TLS_MODE ? PAL_SOCK_STREAM : PAL_SOCK_DGRAM, true, 0,
                                         wake_waiter, session, &session->socket);
     }
