@@ -172,7 +172,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
           if (!conn) record.message += ' (restart FAILED: remaining cases not run)';
           if (!peer.running) {
             transcript.note('peer died: restarting it');
-            await peer.start();
+            relay?.retarget(await peer.start());
           }
         }
       }
