@@ -233,7 +233,38 @@ static void dtlsWritesKeepTheStoredContextCurrent(void)
     PALTEST_ASSERT_SUCCESS(tls_session_ping(&second, 2));
     pal_remove_cid();
 }
+/* A stored DTLS context that this context did not load (a server-ping connection, which
+ * pal_initTLS keeps off the stored session) is no reason to skip the handshake: this context is
+ * not established (upstream returned success without a handshake whenever a copy existed). */
+static void dtlsStoredCopyNotLoadedStillHandshakes(void)
+{
+    static tls_session_t first;
+    static tls_session_t ping;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(open_dtls_resuming(&first));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&first, HANDSHAKE_MAX_MS));
+    tls_session_close(&first);
+    PALTEST_ASSERT(pal_is_cid_available());
+
+    PALTEST_ASSERT_SUCCESS(tls_session_open_server_ping(&ping, PAL_DTLS_MODE, "default"));
+    PALTEST_ASSERT(pal_is_cid_available());
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&ping, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&ping));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&ping, HANDSHAKE_MAX_MS));
+    PALTEST_ASSERT(pal_tlsGetCipherSuiteName(ping.tls) != NULL);
+    PALTEST_ASSERT(pal_tlsGetServerTime(ping.tls) != 0);
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&ping, 1));
+    pal_remove_cid();
+}
 #else
+static void dtlsStoredCopyNotLoadedStillHandshakes(void)
+{
+    paltest_skip("session resume not built (PAL_USE_SSL_SESSION_RESUME)");
+}
+
 static void dtlsSaveThenLoadInUpstreamOrder(void)
 {
     paltest_skip("session resume not built (PAL_USE_SSL_SESSION_RESUME)");
@@ -256,5 +287,6 @@ const paltest_case_t paltest_tls_api_cases[] = {
     { "dtlsSaveThenLoadInUpstreamOrder", dtlsSaveThenLoadInUpstreamOrder, PALTEST_NEEDS_PEER },
     { "dtlsConnectionIdSetByValue", dtlsConnectionIdSetByValue, PALTEST_NEEDS_PEER },
     { "dtlsWritesKeepTheStoredContextCurrent", dtlsWritesKeepTheStoredContextCurrent, PALTEST_NEEDS_PEER },
+    { "dtlsStoredCopyNotLoadedStillHandshakes", dtlsStoredCopyNotLoadedStillHandshakes, PALTEST_NEEDS_PEER },
 };
 const size_t paltest_tls_api_case_count = sizeof(paltest_tls_api_cases) / sizeof(paltest_tls_api_cases[0]);
