@@ -752,14 +752,20 @@ void pal_set_cid_value(palTLSHandle_t palTLSHandle, palTLSConfHandle_t palTLSCon
 #if (PAL_USE_SSL_SESSION_RESUME == 1)
     palTLSService_t *ctx = service_context(palTLSHandle);
     palTLSConfService_t *conf = service_conf(palTLSConf);
+    bool established;
 
     if (ctx == NULL || conf == NULL || !conf->isDtlsMode) {
         return;
     }
-    /* The platform serialised (and so reset) the context with the new CID: it comes back from
-     * that copy whether or not session storing is enabled (upstream left it reset then). */
+    /* When the platform took the CID it serialised the context with it, which resets the
+     * context: it comes back from that copy, whether or not session storing is enabled (upstream
+     * left it reset then). When it did not (bad arguments, no established session), the context
+     * is live and must not be loaded into: a load into a live context fails and frees it. The
+     * suite name tells the two apart, it exists only while a session is established. */
+    established = pal_plat_sslGetCipherSuiteName(ctx->platTlsHandle) != NULL;
     pal_plat_set_cid_value(ctx->platTlsHandle, data_ptr, data_len);
-    if (pal_plat_sslSessionAvailable() && pal_plat_loadSslSession(ctx->platTlsHandle) != PAL_SUCCESS) {
+    if (established && pal_plat_sslGetCipherSuiteName(ctx->platTlsHandle) == NULL &&
+        pal_plat_loadSslSession(ctx->platTlsHandle) != PAL_SUCCESS) {
         pal_plat_removeSslSession();
     }
 #else
