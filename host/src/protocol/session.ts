@@ -510,7 +510,8 @@ export class Session extends EventEmitter {
       MsgType.List,
       Buffer.alloc(0),
       (f) => (f.type === MsgType.CaseInfo ? 'more' : f.type === MsgType.ListEnd ? 'done' : 'ignore'),
-      { timeoutMs: 5000 },
+      // Retransmitted only while nothing came back; a duplicate answer after LIST_END is a late reply.
+      { timeoutMs: 5000, retryMs: 1000 },
     );
     const cases: ManifestCase[] = [];
     let end: TlvReader | undefined;
