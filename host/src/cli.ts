@@ -5,6 +5,7 @@ import { HandshakeOptions, runHandshake } from './commands/handshake';
 import { runBoards, runBuild, runFlash, runMonitor, runPeer } from './commands/misc';
 import { runTest, TestOptions } from './commands/test';
 import { registerBench } from './commands/bench';
+import { runReport } from './commands/report';
 import { deterministicFromEnv } from './boards/qemu';
 
 /** Runner settings the environment may give; read here once and passed on as option values. */
@@ -51,11 +52,34 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-build', 'do not (re)build before running')
     .option('--no-flash', 'Zephyr boards: do not flash, use the image already on the board')
     .option('--bridge', 'route the device sockets through the serial socket bridge')
+    .option('--conf <file>', 'Zephyr boards: extra Kconfig fragment for west build (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--list', 'list the device manifest and exit')
     .option('-v, --verbose', 'show build output and the device log')
     .option('--deterministic', 'QEMU boards: -icount shift=0, per-case instruction counts (metric "instructions")')
     .option('--env <key=value>', 'extra test-environment entry, e.g. soak.count=200 (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--html <file>', 'write the HTML report here too (always written as report.html in the results directory)')
+    .addOption(
+      new Option('--capture [which]', 'packet captures (.pcapng) of failed cases (default), of all cases (--capture), or none')
+        .choices(['failed', 'all', 'off'])
+        .preset('all'),
+    )
     .action(wrap((o: TestOptions) => runTest(withRunnerEnv(o))));
+
+  program
+    .command('report')
+    .description('compare two runs (results.json or results directories): status changes, new failures first, metric deltas; exit 1 on a new failure')
+    .argument('<a>', 'the earlier run')
+    .argument('<b>', 'the later run')
+    .option('--threshold <pct>', 'smallest relative metric change to show, in percent', (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a non-negative number');
+      return n;
+    }, 5)
+    .option('--json <file>', 'write the comparison as JSON')
+    .option('--no-pager', 'never page the output')
+    .action(async (a: string, b: string, o: { threshold: number; json?: string; pager: boolean }) => {
+      code = await runReport(a, b, o);
+    });
 
   program
     .command('handshake')
@@ -91,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("build a board's image (incremental) plus the test peer and PKI")
     .option('-b, --board <id>', 'board id')
     .option('--bridge', 'build with the serial socket bridge (Zephyr boards)')
+    .option('--conf <file>', 'Zephyr boards: extra Kconfig fragment for west build (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .action(wrap(runBuild));
 
   program

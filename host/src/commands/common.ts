@@ -6,6 +6,7 @@ import { DeviceRunner, RunnerOptions } from '../boards/device';
 import { createRunner } from '../boards/runner';
 import { SocketBridge } from '../bridge/bridge';
 import { DeviceIdentity, Session } from '../protocol/session';
+import { TrafficRecorder } from '../report/capture/recorder';
 import { Transcript } from '../report/transcript';
 import { repoRoot } from '../util/paths';
 
@@ -31,13 +32,13 @@ export function usesBridge(board: Board, forced?: boolean): boolean {
 export async function connectDevice(
   runner: DeviceRunner,
   transcript: Transcript,
-  options: { restart?: boolean; bridge?: boolean; onLine?: (line: string) => void; checkBuild?: boolean },
+  options: { restart?: boolean; bridge?: boolean; onLine?: (line: string) => void; checkBuild?: boolean; tap?: TrafficRecorder },
 ): Promise<DeviceConnection> {
   const transport = options.restart ? await runner.restart() : await runner.start();
   transcript.note(`device line: ${transport.description}`);
   const session = new Session(transport, transcript);
   if (options.onLine) session.on('line', options.onLine);
-  const bridge = options.bridge ? new SocketBridge(session, (t) => transcript.note(t)) : undefined;
+  const bridge = options.bridge ? new SocketBridge(session, (t) => transcript.note(t), options.tap) : undefined;
   const t0 = Date.now();
   const identity = await session.sync({
     timeoutMs: (runner.board.run?.syncSeconds ?? 10) * 1000,
