@@ -502,12 +502,25 @@ palStatus_t pal_plat_tlsConfigurationFree(palTLSConfHandle_t *palTLSConf)
     return PAL_SUCCESS;
 }
 
+/* Uptime in milliseconds from the PAL tick: this project's ports tick at 1 kHz, upstream's ports
+ * at whatever rate pal_osKernelSysTickFrequency reports. Split so the product cannot overflow. */
+static uint64_t uptime_ms(void)
+{
+    uint64_t ticks = pal_osKernelSysTick();
+    uint64_t frequency = pal_osKernelSysTickFrequency();
+
+    if (frequency == 0) {
+        return ticks;
+    }
+    return (ticks / frequency) * 1000u + ((ticks % frequency) * 1000u) / frequency;
+}
+
 /* mbedtls f_set_timer: deadlines in milliseconds of uptime. The expiry timer only exists to wake
  * an event-driven caller through the DTLS socket callback; retransmission happens in its call. */
 static void dtls_set_delay(void *ctx, uint32_t intermediate_ms, uint32_t final_ms)
 {
     pal_dtls_timer_t *timer = (pal_dtls_timer_t *)ctx;
-    uint64_t now = pal_osKernelSysTick();
+    uint64_t now = uptime_ms();
 
     (void)pal_osTimerStop(timer->expiry_timer);
     if (final_ms == 0) {
@@ -531,7 +544,7 @@ static int dtls_get_delay(void *ctx)
     if (!timer->armed) {
         return -1;
     }
-    now = pal_osKernelSysTick();
+    now = uptime_ms();
     if (now >= timer->final_deadline_ms) {
         return 2;
     }
