@@ -188,7 +188,8 @@ static void dtlsFailedLoadLeavesNoDanglingContext(void)
 }
 
 /* The outgoing CID set by value is the one the records carry: a wrong one and the peer drops the
- * records (no reply), the peer's own one and it answers again. */
+ * records (no reply), the peer's own one and it answers again; one that cannot be a CID changes
+ * nothing. */
 static void dtlsConnectionIdSetByValue(void)
 {
     static tls_session_t session;
@@ -196,6 +197,7 @@ static void dtlsConnectionIdSetByValue(void)
     uint8_t cid[32];
     uint8_t wrong[32];
     uint8_t current[32];
+    static const uint8_t too_long[33] = { 0 };
     size_t cid_length = 0;
     size_t current_length = 0;
     size_t i;
@@ -211,6 +213,12 @@ static void dtlsConnectionIdSetByValue(void)
     for (i = 0; i < cid_length; i++) {
         wrong[i] = (uint8_t)(cid[i] ^ 0xA5u);
     }
+
+    /* Longer than any CID (32 bytes): refused, and the live context is left alone. */
+    pal_set_cid_value(session.tls, session.conf, too_long, sizeof(too_long));
+    pal_plat_get_cid_value(platform, current, &current_length);
+    PALTEST_ASSERT(current_length == cid_length && memcmp(current, cid, cid_length) == 0);
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 1));
 
     pal_set_cid_value(session.tls, session.conf, wrong, cid_length);
     pal_plat_get_cid_value(platform, current, &current_length);
