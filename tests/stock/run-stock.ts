@@ -193,6 +193,15 @@ async function handshake(board: string, port: number, transport: string, creds: 
   return { code, text, json };
 }
 
+/** transcript.log of the newest `paltls handshake` results directory of the CLI's tree. */
+function latestTranscript(): string {
+  const reports = path.join(path.dirname(CLI), '..', '..', 'reports');
+  const dirs = fs.existsSync(reports) ? fs.readdirSync(reports).filter((d) => d.endsWith('-handshake')) : [];
+  const newest = dirs.map((d) => path.join(reports, d)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+  const file = newest ? path.join(newest, 'transcript.log') : '';
+  return file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
 // ---- rows -----------------------------------------------------------------------------------
 
 interface Row {
@@ -288,6 +297,7 @@ function failureRows(board: string): Row[] {
           if (j.verified !== false || j.verify_flags !== null) return `reported verify ${JSON.stringify([j.verified, j.verify_flags])}, expected not verified`;
           if (!/verify {7}not verified/.test(r.text) || /BADCERT/.test(r.text)) return 'text does not say "not verified"';
           if (!/hint {9}wrong PSK\?/.test(r.text)) return `hint: ${j.hint}`;
+          if (!/-- {4}verify {7}not verified/.test(latestTranscript())) return 'the transcript does not say "not verified"';
           return null;
         }),
     },

@@ -267,7 +267,10 @@ export async function runHandshake(o: HandshakeOptions): Promise<ExitCodeValue> 
     });
     conn.bridge?.closeAll();
     conn.session.dispose();
-    process.stdout.write(formatHandshake(result));
+    const text = formatHandshake(result);
+    // The transcript's frame lines show raw TLVs; the verdicts go in as the user saw them.
+    for (const line of text.trimEnd().split('\n')) transcript.note(line);
+    process.stdout.write(text);
     if (o.json) fs.writeFileSync(o.json, JSON.stringify(result, null, 2) + '\n');
     return result.status === 'PAL_SUCCESS' ? ExitCode.Ok : ExitCode.TestFailures;
   } finally {
