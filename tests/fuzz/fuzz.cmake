@@ -32,7 +32,7 @@ target_link_libraries(fuzz_bridge PRIVATE paltls_mbedtls)
 
 # PAL DER/PSK entry points and x509 helpers over the posix port.
 paltls_fuzz_target(fuzz_pal_credentials "${PALTLS_FUZZ_DIR}/fuzz_pal_credentials.c")
-target_link_libraries(fuzz_pal_credentials PRIVATE "$<LINK_GROUP:RESCAN,pal_core,pal_port_posix>" paltls_mbedtls Threads::Threads)
+target_link_libraries(fuzz_pal_credentials PRIVATE pal_core)
 
 # Seed generator (a plain program: no fuzzer main).
 add_executable(fuzz_make_seeds "${PALTLS_FUZZ_DIR}/make_seeds.c" "${PALTLS_FUZZ_AGENT_DIR}/agent_proto.c")

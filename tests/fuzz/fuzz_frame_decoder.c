@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         static uint8_t out[AP_MAX_FRAME];
         ap_writer_t w;
         size_t n;
-        ap_begin(&w, out);
+        ap_begin(&w, out, sizeof(out));
         ap_put(&w, AT_DATA, data, size < 1000 ? size : 1000);
         n = ap_finish(&w, AP_PING, (uint16_t)size);
         ap_parser_init(&parser);
