@@ -71,9 +71,17 @@ static mbedtls_entropy_context *g_entropy;
 static bool g_entropy_source_added;
 static palMutexID_t g_entropy_mutex;
 
-/* Secure time: a non-zero value overrides device time for the thread that renegotiates. The
- * mutex is recursive because the time callback re-locks it from inside mbedtls_ssl_renegotiate. */
-static mbedtls_time_t g_time_from_handshake;
+/* Secure time: a renegotiation under the server's time overrides device time for the thread that
+ * runs it, and only for it (the spec's per-thread alternative, 3.3). The mutex guards the table
+ * for a lookup at a time, never across a renegotiation: a slow renegotiation on one context does
+ * not stall the time callbacks of the others. One entry per context that can exist at once. */
+#define PAL_TIME_OVERRIDES (PAL_MAX_NUM_OF_TLS_CTX > 0 ? PAL_MAX_NUM_OF_TLS_CTX : 8)
+typedef struct pal_time_override {
+    bool active;
+    palThreadID_t thread;
+    mbedtls_time_t time;
+} pal_time_override_t;
+static pal_time_override_t g_time_overrides[PAL_TIME_OVERRIDES];
 static palMutexID_t g_time_mutex;
 
 static palMutexID_t g_context_count_mutex;
@@ -225,23 +233,38 @@ palStatus_t pal_plat_mbedtlsVerifyFlagsToPal(uint32_t flags, int32_t *verifyResu
     return status;
 }
 
+/* The calling thread's override entry, or NULL. Caller holds g_time_mutex. */
+static pal_time_override_t *time_override_of(palThreadID_t thread)
+{
+    size_t i;
+
+    for (i = 0; i < PAL_TIME_OVERRIDES; i++) {
+        if (g_time_overrides[i].active && g_time_overrides[i].thread == thread) {
+            return &g_time_overrides[i];
+        }
+    }
+    return NULL;
+}
+
 static mbedtls_time_t pal_mbedtls_time(mbedtls_time_t *timer)
 {
+    const pal_time_override_t *override;
     mbedtls_time_t now = 0;
+    bool overridden = false;
 
     (void)timer;
     if (pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER) != PAL_SUCCESS) {
         return 0;
     }
-    if (g_time_from_handshake != 0) {
-        now = g_time_from_handshake;
-    } else {
-        now = (mbedtls_time_t)pal_osGetTime();
+    override = time_override_of(pal_osThreadGetId());
+    if (override != NULL) {
+        now = override->time;
+        overridden = true;
     }
     if (pal_osMutexRelease(g_time_mutex) != PAL_SUCCESS) {
         return 0;
     }
-    return now;
+    return overridden ? now : (mbedtls_time_t)pal_osGetTime();
 }
 
 static int pal_entropy_from_drbg(void *data, unsigned char *output, size_t len, size_t *olen)
@@ -264,7 +287,7 @@ palStatus_t pal_plat_initTLSLibrary(void)
     }
     mbedtls_entropy_init(g_entropy);
     g_entropy_source_added = false;
-    g_time_from_handshake = 0;
+    memset(g_time_overrides, 0, sizeof(g_time_overrides));
     g_context_count = 0;
 #if PAL_USE_SSL_SESSION_RESUME
     g_session_length = 0;
@@ -897,9 +920,57 @@ palStatus_t pal_plat_handShake(palTLSHandle_t palTLSHandle, uint64_t *serverTime
 }
 
 #if PAL_USE_SECURE_TIME
+/* Claims an override entry for the calling thread; a thread already renegotiating is refused. */
+static palStatus_t begin_time_override(mbedtls_time_t server_time, pal_time_override_t **entry)
+{
+    palThreadID_t self = pal_osThreadGetId();
+    palStatus_t status;
+    palStatus_t unlock;
+    size_t i;
+
+    *entry = NULL;
+    status = pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER);
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    status = PAL_ERR_TLS_MULTIPLE_HANDSHAKE;
+    if (time_override_of(self) == NULL) {
+        for (i = 0; i < PAL_TIME_OVERRIDES && *entry == NULL; i++) {
+            if (!g_time_overrides[i].active) {
+                *entry = &g_time_overrides[i];
+            }
+        }
+    }
+    if (*entry != NULL) {
+        (*entry)->active = true;
+        (*entry)->thread = self;
+        (*entry)->time = server_time;
+        status = PAL_SUCCESS;
+    }
+    unlock = pal_osMutexRelease(g_time_mutex);
+    if (status == PAL_SUCCESS && unlock != PAL_SUCCESS) {
+        (*entry)->active = false;
+        *entry = NULL;
+        return unlock;
+    }
+    return status;
+}
+
+static palStatus_t end_time_override(pal_time_override_t *entry)
+{
+    palStatus_t status = pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER);
+
+    entry->active = false;
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    return pal_osMutexRelease(g_time_mutex);
+}
+
 palStatus_t pal_plat_renegotiate(palTLSHandle_t palTLSHandle, uint64_t serverTime)
 {
     palTLS_t *tls = tls_from_handle(palTLSHandle);
+    pal_time_override_t *override;
     palStatus_t status;
     palStatus_t unlock;
     int ret;
@@ -907,19 +978,13 @@ palStatus_t pal_plat_renegotiate(palTLSHandle_t palTLSHandle, uint64_t serverTim
     if (tls == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
-    status = pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER);
+    status = begin_time_override((mbedtls_time_t)serverTime, &override);
     if (status != PAL_SUCCESS) {
         return status;
     }
-    if (g_time_from_handshake != 0) {
-        status = PAL_ERR_TLS_MULTIPLE_HANDSHAKE;
-    } else {
-        g_time_from_handshake = (mbedtls_time_t)serverTime;
-        ret = mbedtls_ssl_renegotiate(&tls->ssl);
-        status = translate_handshake_result(tls, ret);
-        g_time_from_handshake = 0;
-    }
-    unlock = pal_osMutexRelease(g_time_mutex);
+    ret = mbedtls_ssl_renegotiate(&tls->ssl);
+    status = translate_handshake_result(tls, ret);
+    unlock = end_time_override(override);
     return status != PAL_SUCCESS ? status : unlock;
 }
 #endif
