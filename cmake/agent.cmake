@@ -66,3 +66,9 @@ endfunction()
 
 paltls_native_agent(paltls_agent_native pal_port_posix_net)
 paltls_native_agent(paltls_agent_native_bridge paltls_agent_bridge PALTLS_NATIVE_BRIDGE=1)
+
+# Unit tests of the serial line (tests/agent): the real pump over a scripted stream.
+add_executable(paltls_agent_link_tests "${CMAKE_CURRENT_LIST_DIR}/../tests/agent/agent_link_tests.c")
+target_compile_options(paltls_agent_link_tests PRIVATE ${PALTLS_AGENT_STRICT})
+target_link_libraries(paltls_agent_link_tests PRIVATE paltls_agent_link)
+add_test(NAME agent_link.unit COMMAND paltls_agent_link_tests)

@@ -19,9 +19,11 @@ function(paltls_fuzz_target name)
   target_compile_definitions(${name} PRIVATE _GNU_SOURCE)
 endfunction()
 
-# Serial frame decoder + TLV readers.
-paltls_fuzz_target(fuzz_frame_decoder "${PALTLS_FUZZ_DIR}/fuzz_frame_decoder.c" "${PALTLS_FUZZ_AGENT_DIR}/agent_proto.c")
-target_include_directories(fuzz_frame_decoder PRIVATE "${PALTLS_FUZZ_AGENT_DIR}")
+# The agent's receive pump (agent_link.c, port calls faked) over the frame decoder + TLV readers.
+paltls_fuzz_target(fuzz_frame_decoder "${PALTLS_FUZZ_DIR}/fuzz_frame_decoder.c" "${PALTLS_FUZZ_AGENT_DIR}/agent_proto.c"
+  "${PALTLS_FUZZ_AGENT_DIR}/agent_link.c")
+target_include_directories(fuzz_frame_decoder PRIVATE "${PALTLS_FUZZ_AGENT_DIR}" ${PALTLS_CORE_INCLUDES} ${PALTLS_SUITE_INCLUDES})
+target_link_libraries(fuzz_frame_decoder PRIVATE paltls_mbedtls)
 
 # Socket bridge replies (the bridge source unchanged, the agent plumbing faked).
 paltls_fuzz_target(fuzz_bridge "${PALTLS_FUZZ_DIR}/fuzz_bridge.c" "${PALTLS_FUZZ_AGENT_DIR}/agent_proto.c"
