@@ -78,6 +78,18 @@ describe('end to end: paltls test --board native', function () {
     assert.match(r.out, /pal_tls\.hookHang/);
   });
 
+  it('--bridge runs the agent linked with the socket bridge: two threads share the line', function () {
+    if (!fs.existsSync(path.join(root, 'build', 'paltls_agent_native_bridge'))) this.skip();
+    const json = path.join(dir, 'bridge.json');
+    const results = path.join(dir, 'res5');
+    const r = paltls(['test', '--board', 'native', '--bridge', '--no-build', '--filter', 'pal_tls.soakTwoThreadsAtOnce', '--json', json, '--results', results]);
+    assert.equal(r.code, 0, r.out);
+    const data = JSON.parse(fs.readFileSync(json, 'utf8'));
+    assert.deepEqual(data.tests.map((t: { id: string; status: string }) => [t.id, t.status]), [['pal_tls.soakTwoThreadsAtOnce', 'passed']]);
+    // The sockets went through the host: the device sent socket-bridge requests.
+    assert.match(fs.readFileSync(path.join(results, 'transcript.log'), 'utf8'), /RX {2}NetReq /);
+  });
+
   it('exits 4 with a hint for an unknown board', () => {
     const r = paltls(['test', '--board', 'nope', '--no-build']);
     assert.equal(r.code, 4);

@@ -25,6 +25,7 @@ export interface RunnerOptions {
   echo?: (line: string) => void; // build output
   verbose?: boolean;
   bridge?: boolean;
+  buildDir?: string; // --build-dir: cmake boards, run the image of this build directory (e.g. an ASan build)
 }
 
 export interface DeviceRunner {
@@ -64,20 +65,26 @@ abstract class CmakeRunner implements DeviceRunner {
   constructor(readonly board: Board, protected readonly options: RunnerOptions) {}
 
   protected get buildDir(): string {
-    return path.resolve(repoRoot(), this.board.build.dir);
+    return path.resolve(repoRoot(), this.options.buildDir ?? this.board.build.dir);
+  }
+  protected get imageName(): string | undefined {
+    return this.board.build.image;
+  }
+  protected get idFileName(): string | undefined {
+    return this.board.build.idFile;
   }
   protected get image(): string {
-    return path.resolve(this.buildDir, this.board.build.image ?? '');
+    return path.resolve(this.buildDir, this.imageName ?? '');
   }
 
   async build(): Promise<void> {
     const b = this.board.build;
-    await cmakeBuild(b.dir, b.source ?? '.', b.targets ?? [], b.cmakeArgs ?? [], this.options.echo);
-    if (b.image && !fs.existsSync(this.image)) throw new BuildError(`build finished but the image ${this.image} is missing`);
+    await cmakeBuild(this.options.buildDir ?? b.dir, b.source ?? '.', b.targets ?? [], b.cmakeArgs ?? [], this.options.echo);
+    if (this.imageName && !fs.existsSync(this.image)) throw new BuildError(`build finished but the image ${this.image} is missing`);
   }
 
   expectedBuildId(): string | undefined {
-    const f = this.board.build.idFile;
+    const f = this.idFileName;
     if (!f) return undefined;
     const file = path.resolve(this.buildDir, f);
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
@@ -101,6 +108,17 @@ abstract class CmakeRunner implements DeviceRunner {
 
 export class NativeRunner extends CmakeRunner {
   private proc?: ChildProcessTransport;
+
+  /** --bridge: the agent linked with the socket bridge, when the board has one. */
+  protected override get imageName(): string | undefined {
+    const b = this.board.build;
+    if (!this.options.bridge) return b.image;
+    if (!b.bridgeImage) throw new ConfigError(`board ${this.board.id} has no socket-bridge image (build.bridgeImage in its board.json)`);
+    return b.bridgeImage;
+  }
+  protected override get idFileName(): string | undefined {
+    return this.options.bridge ? this.board.build.bridgeIdFile : this.board.build.idFile;
+  }
 
   async start(): Promise<Transport> {
     const { cmd, args } = this.command();

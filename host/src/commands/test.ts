@@ -31,6 +31,7 @@ export interface TestOptions {
   results?: string;
   build: boolean;
   bridge?: boolean;
+  buildDir?: string; // cmake boards: build directory instead of the registry's
   verbose?: boolean;
   list?: boolean;
   /** Extra test-environment entries (`--env KEY=VALUE`), sent after the harness's own keys. */
@@ -78,6 +79,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     flash: opts.flash,
     skipRebuild: !opts.build,
     bridge,
+    buildDir: opts.buildDir,
     echo: opts.verbose ? (l) => out.info(`  build| ${l}`) : undefined,
   });
   const plan = await peerPlan(board, bridge);
