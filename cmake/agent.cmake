@@ -72,3 +72,13 @@ add_executable(paltls_agent_link_tests "${CMAKE_CURRENT_LIST_DIR}/../tests/agent
 target_compile_options(paltls_agent_link_tests PRIVATE ${PALTLS_AGENT_STRICT})
 target_link_libraries(paltls_agent_link_tests PRIVATE paltls_agent_link)
 add_test(NAME agent_link.unit COMMAND paltls_agent_link_tests)
+
+# Unit tests of the socket bridge against a scripted host (tests/agent): the bridge source with
+# the serial line faked.
+add_executable(paltls_bridge_tests "${CMAKE_CURRENT_LIST_DIR}/../tests/agent/bridge_tests.c"
+  ${PALTLS_AGENT_BRIDGE_SOURCES} "${PALTLS_AGENT_DIR}/agent_proto.c")
+target_include_directories(paltls_bridge_tests PRIVATE ${PALTLS_AGENT_INCLUDES} ${PALTLS_SUITE_INCLUDES}
+  ${PALTLS_CORE_INCLUDES})
+target_compile_options(paltls_bridge_tests PRIVATE ${PALTLS_AGENT_STRICT})
+target_link_libraries(paltls_bridge_tests PRIVATE paltls_mbedtls)
+add_test(NAME agent_bridge.unit COMMAND paltls_bridge_tests)
