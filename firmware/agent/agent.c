@@ -243,12 +243,14 @@ static void handle_run(const ap_frame_t *f)
         snprintf(s_last_run.result.message, sizeof(s_last_run.result.message), "%s", missing);
     } else {
         agent_set_current_case(s_last_run.name);
+        agent_set_busy(true);
         if (hook) {
             s_last_run.result.status = PALTEST_PASSED;
             c->body();
         } else {
             paltest_run(c, &s_last_run.result);
         }
+        agent_set_busy(false);
         agent_set_current_case(NULL);
     }
     s_last_run.duration_ms = (uint32_t)(agent_now_ms() - start);
@@ -278,7 +280,9 @@ static void handle_request(const ap_frame_t *f)
         break;
     case AP_HANDSHAKE:
         agent_begin(&w);
+        agent_set_busy(true);
         agent_handshake(f, &w);
+        agent_set_busy(false);
         (void)agent_send(&w, AP_HANDSHAKE_RESULT, f->seq);
         break;
     case AP_PING:

@@ -52,6 +52,9 @@ uint64_t agent_now_ms(void);
 
 /* The case being run (agent_current_case in agent.h), NULL between cases. */
 void agent_set_current_case(const char *name);
+/* Marks the time a request (RUN, HANDSHAKE) is being served: agent_poll_busy serves the line only
+ * then. Takes the I/O lock, so no service pump is mid-read when it returns. */
+void agent_set_busy(bool busy);
 
 /* ---- request handlers (agent.c, agent_handshake.c, agent_hooks.c) ---- */
 

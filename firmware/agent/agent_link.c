@@ -16,6 +16,7 @@ static ap_parser_t s_parser;
 static uint8_t s_tx[AP_MAX_FRAME];
 static uint16_t s_seq;
 static volatile const char *s_current_case;
+static bool s_busy; /* a request (case, handshake) is being served; guarded by the I/O lock */
 
 /* Bytes read from the line but not yet taken by the parser. A handler that ends a pump early
  * (a reply arrived) leaves the rest of the chunk here for the next pump instead of dropping it. */
@@ -228,6 +229,33 @@ static bool poll_fn(const ap_frame_t *f, void *ctx)
     (void)ctx;
     agent_serve_busy(f);
     return false;
+}
+
+void agent_set_busy(bool busy)
+{
+    agent_io_lock();
+    s_busy = busy;
+    agent_io_unlock();
+}
+
+bool agent_poll_busy(void)
+{
+    int r = 0;
+    bool served = false;
+
+    if (s_io == NULL) {
+        return false;
+    }
+    agent_io_lock();
+    if (s_busy) {
+        r = agent_pump(0, poll_fn, NULL);
+        served = true;
+    }
+    agent_io_unlock();
+    if (served && s_bridge_deliver) {
+        s_bridge_deliver();
+    }
+    return served && r >= 0;
 }
 
 void agent_poll(uint32_t timeout_ms)
