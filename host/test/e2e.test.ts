@@ -90,6 +90,19 @@ describe('end to end: paltls test --board native', function () {
     assert.match(fs.readFileSync(path.join(results, 'transcript.log'), 'utf8'), /RX {2}NetReq /);
   });
 
+  it('--bridge: a blocking DTLS session sets the receive timeout when it changes, not on every read', function () {
+    if (!fs.existsSync(path.join(root, 'build', 'paltls_agent_native_bridge'))) this.skip();
+    const results = path.join(dir, 'res6');
+    const r = paltls(['test', '--board', 'native', '--bridge', '--no-build', '--filter', 'pal_tls.dtlsHandshakeOnBlockingSocket', '--results', results]);
+    assert.equal(r.code, 0, r.out);
+    const transcript = fs.readFileSync(path.join(results, 'transcript.log'), 'utf8');
+    const receives = (transcript.match(/RX {2}NetReq seq=\d+ Op=<1 bytes> Sock=<4 bytes> Len=<4 bytes> Timeout=/g) ?? []).length;
+    const options = (transcript.match(/RX {2}NetReq seq=\d+ Op=<1 bytes> Sock=<4 bytes> Option=/g) ?? []).length;
+    // Handshake flights + three ping replies are read; the timeout changes once (handshake -> data).
+    assert.ok(receives >= 5, `${receives} receive requests`);
+    assert.ok(options >= 1 && options <= 2, `${options} SO_RCVTIMEO requests for ${receives} receives`);
+  });
+
   it('exits 4 with a hint for an unknown board', () => {
     const r = paltls(['test', '--board', 'nope', '--no-build']);
     assert.equal(r.code, 4);
