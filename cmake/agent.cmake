@@ -82,3 +82,11 @@ target_include_directories(paltls_bridge_tests PRIVATE ${PALTLS_AGENT_INCLUDES} 
 target_compile_options(paltls_bridge_tests PRIVATE ${PALTLS_AGENT_STRICT})
 target_link_libraries(paltls_bridge_tests PRIVATE paltls_mbedtls)
 add_test(NAME agent_bridge.unit COMMAND paltls_bridge_tests)
+
+# The libraries are layers (docs/architecture.md "Link layers"): no cycle between them, none
+# between the agent's units (tests/agent/check-link-layers.sh reads their symbols with nm).
+add_test(NAME link.layers COMMAND "${CMAKE_CURRENT_LIST_DIR}/../tests/agent/check-link-layers.sh"
+  --objects "$<TARGET_FILE:paltls_agent>"
+  "$<TARGET_FILE:paltls_suite>" "$<TARGET_FILE:paltls_agent>" "$<TARGET_FILE:pal_core>"
+  "$<TARGET_FILE:paltls_agent_bridge>" "$<TARGET_FILE:pal_port_posix_net>" "$<TARGET_FILE:paltls_agent_link>"
+  "$<TARGET_FILE:pal_port_posix>")
