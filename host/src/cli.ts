@@ -53,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-flash', 'Zephyr boards: do not flash, use the image already on the board')
     .option('--bridge', 'route the device sockets through the serial socket bridge (native: the agent linked with the bridge)')
     .option('--build-dir <dir>', "native boards: run the agent of this build directory instead of the registry's, e.g. build-asan (-DPALTLS_SANITIZE=ON)")
+    .option('--conf <file>', 'Zephyr boards: extra Kconfig fragment for west build (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--list', 'list the device manifest and exit')
     .option('-v, --verbose', 'show build output and the device log')
     .option('--deterministic', 'QEMU boards: -icount shift=0, per-case instruction counts (metric "instructions")')
@@ -115,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("build a board's image (incremental) plus the test peer and PKI")
     .option('-b, --board <id>', 'board id')
     .option('--bridge', 'build with the serial socket bridge (Zephyr boards)')
+    .option('--conf <file>', 'Zephyr boards: extra Kconfig fragment for west build (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .action(wrap(runBuild));
 
   program

@@ -22,6 +22,10 @@
  * firmware/zephyr/zephyr_rtos.c carries a weak fallback in case a release drops it. */
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
 
+/* Certificate dates through gmtime_r() (firmware/zephyr/zephyr_rtos.c): Mbed TLS does not see
+ * Zephyr as POSIX and would call the non-reentrant gmtime() from several PAL threads. */
+#define MBEDTLS_PLATFORM_GMTIME_R_ALT
+
 /* No MBEDTLS_MEMORY_BUFFER_ALLOC_C: prj.conf leaves CONFIG_MBEDTLS_ENABLE_HEAP off, so Mbed TLS
  * allocates from the C library heap, which is thread-safe (the buffer allocator is not without
  * MBEDTLS_THREADING_C, and PAL threads use TLS concurrently). */

@@ -15,6 +15,7 @@ export interface RunnerOptions {
   verbose?: boolean;
   bridge?: boolean; // native boards: run the agent linked with the socket bridge (build.bridgeImage)
   buildDir?: string; // --build-dir: native boards, the build directory to take the image from (e.g. an ASan build)
+  conf?: string[]; // --conf (Zephyr boards: extra Kconfig fragments for west build)
 }
 
 export interface DeviceRunner {

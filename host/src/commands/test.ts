@@ -34,6 +34,8 @@ export interface TestOptions {
   build: boolean;
   bridge?: boolean;
   buildDir?: string; // native boards: build directory of the agent instead of the registry's
+  /** `--conf`: extra Kconfig fragments for a Zephyr build. */
+  conf?: string[];
   verbose?: boolean;
   list?: boolean;
   /** Extra test-environment entries (`--env KEY=VALUE`), sent after the harness's own keys. */
@@ -88,6 +90,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     skipRebuild: !opts.build,
     bridge,
     buildDir: opts.buildDir,
+    conf: opts.conf,
     deterministic: opts.deterministic,
     portWaitMs: opts.portWaitMs,
     echo: opts.verbose ? (l) => out.info(`  build| ${l}`) : undefined,
@@ -147,6 +150,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     const timeoutS = opts.timeout ?? board.run?.caseTimeoutSeconds ?? 60;
     const records: TestRecord[] = [];
     const bundles: Record<string, string> = {};
+    const captures: Record<string, string> = {};
     for (let i = 0; i < selected.length; i++) {
       const c = selected[i]!;
       const testId = `${GROUP}.${c.name}`;
@@ -173,7 +177,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
           if (!conn) record.message += ' (restart FAILED: remaining cases not run)';
           if (!peer.running) {
             transcript.note('peer died: restarting it');
-            await peer.start();
+            relay?.retarget(await peer.start());
           }
         }
       }
@@ -186,6 +190,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
         const peerLog = peer.linesSince(peerMark);
         const bundleDir = path.join(resultsDir, 'failures', testId);
         const capture = report.caseEnded(record, { transcript: caseTranscript, peerLog, bundleDir });
+        if (capture) captures[testId] = capture;
         bundles[testId] = saveBundle(resultsDir, testId, {
           transcript: Transcript.render(caseTranscript),
           peerLog,
@@ -208,7 +213,9 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     const result: RunResult = { board: board.id, build: { id: id.buildId, mbedtls: id.mbedtls }, tests: records, summary: summarize(records) };
     if (opts.json) writeJson(opts.json, result);
     writeJson(path.join(resultsDir, 'results.json'), result);
-    const systemOut = Object.fromEntries(Object.entries(bundles).map(([k, v]) => [k, `failure bundle: ${v}`]));
+    const systemOut = Object.fromEntries(
+      Object.entries(bundles).map(([k, v]) => [k, `failure bundle: ${v}${captures[k] ? `\npacket capture: ${captures[k]}` : ''}`]),
+    );
     if (opts.junit) writeJUnit(opts.junit, result, { systemOut, hostname: os.hostname() });
     writeJUnit(path.join(resultsDir, 'junit.xml'), result, { systemOut, hostname: os.hostname() });
     const page = report.write(result, { buildId: id.buildId, mbedtls: id.mbedtls, entropyTestOnly: id.entropyTestOnly }, opts.html);
