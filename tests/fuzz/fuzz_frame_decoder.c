@@ -116,8 +116,9 @@ static bool on_frame(const ap_frame_t *frame, void *ctx)
 
 /* Second use of each input: a valid frame stream, nothing lost. Up to four frames whose sizes
  * come from the input (large ones fill the parser), replies (NET_RSP, where the handler stops) and
- * events mixed, read in pieces of an input-chosen size: every frame must come out once, in order,
- * whatever the pump was doing when its bytes arrived. */
+ * events mixed, read in pieces of an input-chosen size (129..256 bytes, the pump's chunk at most;
+ * the raw stream covers smaller pieces): every frame must come out once, in order, whatever the
+ * pump was doing when its bytes arrived. */
 #define STREAM_FRAMES 4
 static uint8_t g_stream[STREAM_FRAMES * AP_MAX_FRAME];
 static size_t g_stream_len;
@@ -160,8 +161,8 @@ static void check_stream(const uint8_t *data, size_t size)
     size_t i;
     int quiet;
 
-    if (frames == 0) {
-        return;
+    if (frames == 0 || data[0] < 0x80u) {
+        return; /* half the inputs: the raw stream above is the other half's whole work */
     }
     g_stream_len = 0;
     for (i = 0; i < frames; i++) {
@@ -177,7 +178,7 @@ static void check_stream(const uint8_t *data, size_t size)
         g_stream_len += ap_finish(&w, (data[1 + i] & 1u) ? AP_NET_RSP : AP_NET_EVENT, (uint16_t)(1 + i));
     }
     g_stream_at = 0;
-    g_stream_read = 1 + data[0];
+    g_stream_read = 129u + (data[0] & 0x7fu); /* 129..256: a few reads per large frame */
     g_expected_seq = 1;
     g_stream_broken = false;
     agent_link_init(&io);
