@@ -1,6 +1,7 @@
 # Builds Mbed TLS from its source tree as one static library with our configuration file.
 # We compile the sources ourselves (instead of add_subdirectory) so that every flavour (native,
 # sanitizer, Cortex-M cross build) uses the exact same source list and config.
+include("${CMAKE_CURRENT_LIST_DIR}/flavour.cmake")
 
 function(paltls_find_mbedtls out_var)
   if(DEFINED ENV{MBEDTLS_SOURCE_DIR} AND NOT "$ENV{MBEDTLS_SOURCE_DIR}" STREQUAL "")
@@ -18,6 +19,8 @@ function(paltls_find_mbedtls out_var)
   set(${out_var} "${dir}" PARENT_SCOPE)
 endfunction()
 
+# Optional third argument: the footprint flavour (cmake/flavour.cmake) this library is built for;
+# its macro becomes PUBLIC, so the PAL and every user of the library see the same flavour.
 function(paltls_add_mbedtls target config_file)
   paltls_find_mbedtls(src)
   file(GLOB sources "${src}/library/*.c")
@@ -25,6 +28,10 @@ function(paltls_add_mbedtls target config_file)
   target_include_directories(${target} SYSTEM PUBLIC "${src}/include" "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../firmware/pal/mbedtls")
   target_include_directories(${target} PRIVATE "${src}/library")
   target_compile_definitions(${target} PUBLIC "MBEDTLS_CONFIG_FILE=\"${config_file}\"")
+  if(ARGC GREATER 2)
+    paltls_flavour_definition(flavour_macro "${ARGV2}")
+    target_compile_definitions(${target} PUBLIC "${flavour_macro}")
+  endif()
   set_target_properties(${target} PROPERTIES C_STANDARD 99)
   file(READ "${src}/include/mbedtls/build_info.h" build_info)
   string(REGEX MATCH "MBEDTLS_VERSION_STRING +\"([0-9.]+)\"" _ "${build_info}")

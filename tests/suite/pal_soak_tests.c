@@ -126,6 +126,6 @@ static void soakSequentialHandshakes(void)
 }
 
 const paltest_case_t paltest_soak_cases[] = {
-    { "soakSequentialHandshakes", soakSequentialHandshakes, PALTEST_NEEDS_PEER },
+    { "soakSequentialHandshakes", soakSequentialHandshakes, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
 };
 const size_t paltest_soak_case_count = sizeof(paltest_soak_cases) / sizeof(paltest_soak_cases[0]);

@@ -18,6 +18,7 @@
 #include "pal_plat_TLS.h"
 #include "pal_plat_TLS_mbedtls.h"
 #include "pal_rtos.h"
+#include "../flavour/paltls_flavour_check.h"
 
 typedef struct pal_dtls_timer {
     bool armed;
@@ -31,9 +32,14 @@ typedef struct pal_dtls_timer {
 typedef struct palTLSConf {
     mbedtls_ssl_config conf;
     mbedtls_ctr_drbg_context drbg;
+#if PAL_ENABLE_X509
     mbedtls_x509_crt own_cert;
     mbedtls_x509_crt ca_chain;
     mbedtls_pk_context private_key;
+    bool has_own_cert;
+    bool has_ca_chain;
+    bool identity_configured;
+#endif
 #if PAL_TLS_SUPPORT_SERVER_MODE
     mbedtls_ssl_cookie_ctx cookies;
     bool cookies_ready;
@@ -44,9 +50,6 @@ typedef struct palTLSConf {
     struct palTLS *tls_context;
     palLogFunc_f log_function;
     void *log_context;
-    bool has_own_cert;
-    bool has_ca_chain;
-    bool identity_configured;
     bool is_dtls;
     bool is_server;
 } palTLSConf_t;
@@ -56,20 +59,27 @@ typedef struct palTLS {
     palTLSConf_t *conf;
     bool setup_done;
     bool want_read_or_write;
+#if PAL_USE_SECURE_TIME
     uint64_t last_server_hello_time;
+#endif
+#if PAL_ENABLE_X509
     bool peer_validity_known;
     uint64_t peer_valid_from;
     uint64_t peer_valid_to;
+#endif
 } palTLS_t;
 
 static mbedtls_entropy_context *g_entropy;
 static bool g_entropy_source_added;
 static palMutexID_t g_entropy_mutex;
 
-/* Secure time: a non-zero value overrides device time for the thread that renegotiates. The
- * mutex is recursive because the time callback re-locks it from inside mbedtls_ssl_renegotiate. */
+#if PAL_ENABLE_X509
+/* Certificate validity needs a clock (the library's time source). Secure time: a non-zero value
+ * overrides device time for the thread that renegotiates. The mutex is recursive because the
+ * time callback re-locks it from inside mbedtls_ssl_renegotiate. */
 static mbedtls_time_t g_time_from_handshake;
 static palMutexID_t g_time_mutex;
+#endif
 
 static palMutexID_t g_context_count_mutex;
 static uint32_t g_context_count;
@@ -216,6 +226,7 @@ palStatus_t pal_plat_mbedtlsVerifyFlagsToPal(uint32_t flags, int32_t *verifyResu
     return status;
 }
 
+#if PAL_ENABLE_X509
 static mbedtls_time_t pal_mbedtls_time(mbedtls_time_t *timer)
 {
     mbedtls_time_t now = 0;
@@ -234,6 +245,7 @@ static mbedtls_time_t pal_mbedtls_time(mbedtls_time_t *timer)
     }
     return now;
 }
+#endif
 
 static int pal_entropy_from_drbg(void *data, unsigned char *output, size_t len, size_t *olen)
 {
@@ -255,11 +267,12 @@ palStatus_t pal_plat_initTLSLibrary(void)
     }
     mbedtls_entropy_init(g_entropy);
     g_entropy_source_added = false;
-    g_time_from_handshake = 0;
     g_context_count = 0;
 #if PAL_USE_SSL_SESSION_RESUME
     g_session_length = 0;
 #endif
+#if PAL_ENABLE_X509
+    g_time_from_handshake = 0;
     if (mbedtls_platform_set_time(pal_mbedtls_time) != 0) {
         status = PAL_ERR_FAILED_SET_TIME_CB;
         goto fail_entropy;
@@ -268,6 +281,7 @@ palStatus_t pal_plat_initTLSLibrary(void)
     if (status != PAL_SUCCESS) {
         goto fail_entropy;
     }
+#endif
     status = pal_osMutexCreate(&g_entropy_mutex);
     if (status != PAL_SUCCESS) {
         goto fail_time_mutex;
@@ -281,8 +295,10 @@ palStatus_t pal_plat_initTLSLibrary(void)
 fail_entropy_mutex:
     (void)pal_osMutexDelete(&g_entropy_mutex);
 fail_time_mutex:
+#if PAL_ENABLE_X509
     (void)pal_osMutexDelete(&g_time_mutex);
 fail_entropy:
+#endif
     mbedtls_entropy_free(g_entropy);
     mbedtls_free(g_entropy);
     g_entropy = NULL;
@@ -308,10 +324,12 @@ palStatus_t pal_plat_cleanupTLS(void)
     if (step != PAL_SUCCESS) {
         status = step;
     }
+#if PAL_ENABLE_X509
     step = pal_osMutexDelete(&g_time_mutex);
     if (step != PAL_SUCCESS) {
         status = step;
     }
+#endif
     return status;
 }
 
@@ -393,9 +411,11 @@ static void release_configuration(palTLSConf_t *conf)
 #endif
     mbedtls_ssl_config_free(&conf->conf);
     mbedtls_ctr_drbg_free(&conf->drbg);
+#if PAL_ENABLE_X509
     mbedtls_x509_crt_free(&conf->own_cert);
     mbedtls_x509_crt_free(&conf->ca_chain);
     mbedtls_pk_free(&conf->private_key);
+#endif
     mbedtls_platform_zeroize(conf, sizeof(*conf));
     mbedtls_free(conf);
 }
@@ -451,9 +471,11 @@ palStatus_t pal_plat_initTLSConf(palTLSConfHandle_t *confCtx, palTLSTransportMod
     conf->is_server = (endpoint == MBEDTLS_SSL_IS_SERVER);
     mbedtls_ssl_config_init(&conf->conf);
     mbedtls_ctr_drbg_init(&conf->drbg);
+#if PAL_ENABLE_X509
     mbedtls_x509_crt_init(&conf->own_cert);
     mbedtls_x509_crt_init(&conf->ca_chain);
     mbedtls_pk_init(&conf->private_key);
+#endif
 #if PAL_TLS_SUPPORT_SERVER_MODE
     mbedtls_ssl_cookie_init(&conf->cookies);
 #endif
@@ -539,6 +561,7 @@ static int dtls_get_delay(void *ctx)
     return 0;
 }
 
+#if PAL_USE_SECURE_TIME
 static void remember_server_hello_time(void *context, mbedtls_ssl_key_export_type type,
                                        const unsigned char *secret, size_t secret_len,
                                        const unsigned char client_random[32],
@@ -556,7 +579,9 @@ static void remember_server_hello_time(void *context, mbedtls_ssl_key_export_typ
     tls->last_server_hello_time = ((uint64_t)server_random[0] << 24) | ((uint64_t)server_random[1] << 16) |
                                   ((uint64_t)server_random[2] << 8) | (uint64_t)server_random[3];
 }
+#endif
 
+#if PAL_ENABLE_X509
 /* Days from 1970-01-01 to a proleptic Gregorian date (civil calendar arithmetic, no tables). */
 static int64_t days_since_epoch(int64_t year, int64_t month, int64_t day)
 {
@@ -594,6 +619,7 @@ static int record_peer_validity(void *context, mbedtls_x509_crt *crt, int depth,
     }
     return 0;
 }
+#endif
 
 static palStatus_t reserve_context_slot(void)
 {
@@ -650,8 +676,12 @@ palStatus_t pal_plat_initTLS(palTLSConfHandle_t palTLSConf, palTLSHandle_t *palT
     conf->timer.socket_cb = NULL;
     conf->timer.socket_cb_argument = NULL;
     mbedtls_ssl_set_timer_cb(&tls->ssl, &conf->timer, dtls_set_delay, dtls_get_delay);
+#if PAL_USE_SECURE_TIME
     mbedtls_ssl_set_export_keys_cb(&tls->ssl, remember_server_hello_time, tls);
+#endif
+#if PAL_ENABLE_X509
     mbedtls_ssl_set_verify(&tls->ssl, record_peer_validity, tls);
+#endif
     *palTLSHandle = (palTLSHandle_t)tls;
     return PAL_SUCCESS;
 }
@@ -706,6 +736,7 @@ static int mbedtls_suite_id(palTLSSuites_t suite)
     }
 }
 
+#if defined(MBEDTLS_SSL_ENCRYPT_THEN_MAC)
 static bool offers_cbc_suite(const int *suites)
 {
     for (; *suites != 0; suites++) {
@@ -715,6 +746,7 @@ static bool offers_cbc_suite(const int *suites)
     }
     return false;
 }
+#endif
 
 palStatus_t pal_plat_setCipherSuites(palTLSConfHandle_t sslConf, palTLSSuites_t palSuite)
 {
@@ -743,10 +775,12 @@ palStatus_t pal_plat_setCipherSuites(palTLSConfHandle_t sslConf, palTLSSuites_t 
     }
     conf->cipher_suites[PAL_MAX_ALLOWED_CIPHER_SUITES] = 0;
     mbedtls_ssl_conf_ciphersuites(&conf->conf, conf->cipher_suites);
+#if defined(MBEDTLS_SSL_ENCRYPT_THEN_MAC)
     /* Encrypt-then-MAC only matters to CBC suites; not offering it saves ClientHello bytes. */
     mbedtls_ssl_conf_encrypt_then_mac(&conf->conf, offers_cbc_suite(conf->cipher_suites)
                                                        ? MBEDTLS_SSL_ETM_ENABLED
                                                        : MBEDTLS_SSL_ETM_DISABLED);
+#endif
     return PAL_SUCCESS;
 }
 
@@ -757,7 +791,13 @@ palStatus_t pal_plat_sslGetVerifyResultExtended(palTLSHandle_t palTLSHandle, int
     if (tls == NULL || verifyResult == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
+#if PAL_ENABLE_X509
     return pal_plat_mbedtlsVerifyFlagsToPal(mbedtls_ssl_get_verify_result(&tls->ssl), verifyResult);
+#else
+    /* No certificates, nothing verified: the library reports "not verified" (all bits). */
+    *verifyResult = 0;
+    return PAL_SUCCESS;
+#endif
 }
 
 /* mbedtls_ssl_read/write result: a positive byte count, or an error for table A. */
@@ -833,6 +873,7 @@ palStatus_t pal_plat_sslSetup(palTLSHandle_t palTLSHandle, palTLSConfHandle_t pa
     if (ret != 0) {
         return setup_error(ret);
     }
+#if PAL_ENABLE_X509
     if (!conf->is_server) {
         /* PAL identifies servers by their CA, never by name (spec 3.4). Mbed TLS 3.6 refuses to
          * verify a certificate until the client states that explicitly. */
@@ -841,6 +882,7 @@ palStatus_t pal_plat_sslSetup(palTLSHandle_t palTLSHandle, palTLSConfHandle_t pa
             return setup_error(ret);
         }
     }
+#endif
 #if PAL_USE_SSL_SESSION_RESUME
     if (!conf->is_server && conf->is_dtls) {
         /* Zero-length own CID: the server sends us plain records, we carry its CID. The library
@@ -881,9 +923,11 @@ palStatus_t pal_plat_handShake(palTLSHandle_t palTLSHandle, uint64_t *serverTime
     }
 #endif
     status = translate_handshake_result(tls, ret);
+#if PAL_USE_SECURE_TIME
     if (status == PAL_SUCCESS && tls->last_server_hello_time != 0) {
         *serverTime = tls->last_server_hello_time;
     }
+#endif
     return status;
 }
 
@@ -1071,6 +1115,7 @@ palStatus_t pal_plat_tlsSetSocket(palTLSConfHandle_t palTLSConf, palTLSSocket_t 
     return status;
 }
 
+#if PAL_ENABLE_X509
 /* The certificate and key can arrive in either order; the pair is given to the library once,
  * when both exist. The library keeps pointers, so chain certificates appended to own_cert later
  * are sent without configuring again. */
@@ -1136,7 +1181,9 @@ palStatus_t pal_plat_setCAChain(palTLSConfHandle_t palTLSConf, palX509_t *caChai
     conf->has_ca_chain = true;
     return PAL_SUCCESS;
 }
+#endif
 
+#if PAL_ENABLE_PSK
 palStatus_t pal_plat_setPSK(palTLSConfHandle_t sslConf, const unsigned char *identity, uint32_t maxIdentityLenInBytes,
                             const unsigned char *psk, uint32_t maxPskLenInBytes)
 {
@@ -1155,6 +1202,7 @@ palStatus_t pal_plat_setPSK(palTLSConfHandle_t sslConf, const unsigned char *ide
     }
     return PAL_SUCCESS;
 }
+#endif
 
 palStatus_t pal_plat_setAuthenticationMode(palTLSConfHandle_t sslConf, palTLSAuthMode_t authMode)
 {
@@ -1245,6 +1293,7 @@ const char *pal_plat_sslGetCipherSuiteName(palTLSHandle_t palTLSHandle)
     return mbedtls_ssl_get_ciphersuite(&tls->ssl);
 }
 
+#if PAL_USE_SECURE_TIME
 bool pal_plat_sslTimeWithinPeerCertificate(palTLSHandle_t palTLSHandle, uint64_t unixTime)
 {
     const palTLS_t *tls = tls_from_handle(palTLSHandle);
@@ -1254,6 +1303,7 @@ bool pal_plat_sslTimeWithinPeerCertificate(palTLSHandle_t palTLSHandle, uint64_t
     }
     return unixTime >= tls->peer_valid_from && unixTime <= tls->peer_valid_to;
 }
+#endif
 
 bool pal_plat_isDtls(palTLSConfHandle_t palTLSConf)
 {
