@@ -4,6 +4,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { FlavourSection, flavourFootprint, flavourTargets } from '../src/bench/flavours';
 import { renderHtml } from '../src/bench/html';
 import { BenchReport, compareRuns, evaluateTargets, formatReport, qemuSection, SCHEMA } from '../src/bench/report';
 import { archiveSizesFromMap, benchBuildDirs, parseBenchLines, runQemuBench } from '../src/bench/run';
@@ -84,6 +85,29 @@ describe('bench report', () => {
     assert.equal(s.rom, 0x164 + 0x10 + 0x8);
     assert.equal(s.data, 8);
     assert.deepEqual(Object.keys(s.objects).sort(), ['pal_TLS', 'pal_errors']);
+  });
+
+  it('puts every flavour side by side with its raw client and checks the issue-11 footprint bounds', () => {
+    const size = (rom: number) => ({ text: rom - 100, data: 100, bss: 50, rom });
+    const layer = (rom: number) => ({ rom, data: 0, objects: { pal_TLS: { rom, data: 0 } } });
+    const flavours: FlavourSection = {
+      'minimal-psk': flavourFootprint(size(33000), size(29000), layer(5000)),
+      cert: flavourFootprint(size(80000), size(73000), layer(6500)),
+      full: flavourFootprint(size(90000), size(78000), layer(7000)),
+    };
+    assert.equal(flavours['minimal-psk'].pal_increment, 4000);
+    const t = Object.fromEntries(flavourTargets(flavours).map((x) => [x.id, x]));
+    assert.equal(t.flavour_minimal_psk_rom!.met, true);
+    assert.equal(t.flavour_minimal_psk_pal_increment!.met, false);
+    assert.equal(t.flavour_minimal_psk_pal_increment!.margin, 3072 - 4000);
+    assert.equal(t.flavour_full_rom!.met, false);
+    assert.equal(t.flavour_minimal_psk_pal_layer!.met, true);
+    assert.equal(t.flavour_cert_pal_layer!.met, false);
+    const report: BenchReport = { schema: SCHEMA, generated_at: 'now', mbedtls_config: 'x', boards: ['qemu'], targets: [], duration_s: 0, flavours };
+    const text = formatReport(report);
+    assert.match(text, /Footprint per flavour/);
+    assert.match(text, /minimal-psk\s+33,000\s+29,000\s+4,000\s+5,000/);
+    assert.match(renderHtml(report), /<td>cert<\/td><td class="n">80,000<\/td><td class="n">73,000<\/td>/);
   });
 
   it('renders a self-contained HTML page and a text table', () => {

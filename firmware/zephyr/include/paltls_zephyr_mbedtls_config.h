@@ -20,7 +20,9 @@
 /* Zephyr's modules/mbedtls/zephyr_init.c defines mbedtls_ms_time() (from k_uptime_get());
  * without this the library would compile its own POSIX/Windows version, or fail to build.
  * firmware/zephyr/zephyr_rtos.c carries a weak fallback in case a release drops it. */
+#if defined(MBEDTLS_HAVE_TIME) /* not in flavour minimal-psk: no certificates, no clock */
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
+#endif
 
 /* No MBEDTLS_MEMORY_BUFFER_ALLOC_C: prj.conf leaves CONFIG_MBEDTLS_ENABLE_HEAP off, so Mbed TLS
  * allocates from the C library heap, which is thread-safe (the buffer allocator is not without

@@ -107,6 +107,16 @@ export function renderHtml(r: BenchReport): string {
       .map(([k, v]) => ({ label: k, values: [{ name: '', value: v.rom, cls: 'pal' }] }));
     sections.push(barChart(`PAL layer alone: ${fmtInt(f.pal_layer.rom)} B flash, by object`, 'bytes', objs));
   }
+  if (r.flavours) {
+    const rows = Object.entries(r.flavours)
+      .map(([name, f]) => `<tr><td>${esc(name)}</td><td class="n">${fmtInt(f.pal.rom)}</td><td class="n">${fmtInt(f.raw.rom)}</td>` +
+        `<td class="n">${fmtInt(f.pal_increment)}</td><td class="n">${fmtInt(f.pal_layer.rom)}</td><td class="n">${fmtInt(f.pal.bss)}</td><td class="n">${fmtInt(f.raw.bss)}</td></tr>`)
+      .join('\n');
+    sections.push('<h2>Footprint per flavour (PAL and raw Mbed TLS clients in the same flavour configuration)</h2>');
+    sections.push(`<table><thead><tr><th>flavour</th><th>PAL flash</th><th>raw flash</th><th>PAL &minus; raw</th><th>PAL layer</th><th>PAL bss</th><th>raw bss</th></tr></thead><tbody>${rows}</tbody></table>`);
+    sections.push(barChart('Flash (text + data) per flavour', 'bytes',
+      Object.entries(r.flavours).map(([name, f]) => ({ label: name, values: [{ name: 'PAL', value: f.pal.rom, cls: 'pal' }, { name: 'raw', value: f.raw.rom, cls: 'raw' }] }))));
+  }
   if (r.native) {
     const bars: Bar[] = [];
     for (const s of SUITES) {

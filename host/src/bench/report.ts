@@ -2,6 +2,7 @@
 // the JSON document (schema "paltls-bench/1", documented in docs/performance.md), evaluates the
 // issue-6 targets and prints the text table.
 import { BenchLine, ObjectSizes, SectionSizes } from './run';
+import type { FlavourSection } from './flavours';
 
 export const SCHEMA = 'paltls-bench/1';
 export const SUITES = [
@@ -98,6 +99,8 @@ export interface BenchReport {
   boards: string[];
   qemu?: QemuSection;
   footprint?: FootprintSection;
+  /** Footprint per flavour (host/src/bench/flavours.ts). */
+  flavours?: FlavourSection;
   native?: NativeSection;
   targets: Target[];
   duration_s: number;
@@ -210,7 +213,7 @@ export function nativeSection(lines: BenchLine[]): NativeSection {
   return { handshakes: handshakeTable(lines), rates, aead_mb_per_s: aead };
 }
 
-function target(id: string, description: string, unit: string, bound: number, value: number | null, where: string): Target {
+export function target(id: string, description: string, unit: string, bound: number, value: number | null, where: string): Target {
   if (value === null || !Number.isFinite(value)) {
     return { id, description, unit, target: bound, value: null, met: null, margin: null, margin_pct: null, where };
   }
@@ -338,6 +341,15 @@ export function formatReport(r: BenchReport): string {
         `PAL image - raw image: ${fmtInt(f.pal_increment.psk_only)} B (PSK-only), ${fmtInt(f.pal_increment.all_suites)} B (all suites)`,
     );
   }
+  if (r.flavours) {
+    const rows = Object.entries(r.flavours).map(([name, f]) => [
+      name, fmtInt(f.pal.rom), fmtInt(f.raw.rom), fmtInt(f.pal_increment), fmtInt(f.pal_layer.rom), fmtInt(f.pal.bss), fmtInt(f.raw.bss),
+    ]);
+    parts.push(
+      'Footprint per flavour (linked client images, same flavour configuration for PAL and raw; bytes)\n' +
+        tableText(['flavour', 'PAL flash', 'raw flash', 'PAL - raw', 'PAL layer', 'PAL bss', 'raw bss'], rows, 1),
+    );
+  }
   if (r.native) {
     const rows: string[][] = [];
     for (const s of SUITES) {
@@ -358,7 +370,7 @@ export function formatReport(r: BenchReport): string {
     t.margin === null ? '' : `${t.margin >= 0 ? '+' : ''}${t.unit === '%' ? t.margin.toFixed(2) : fmtInt(t.margin)} (${t.margin_pct}%)`,
     t.where,
   ]);
-  parts.push('Targets (issue 6)\n' + tableText(['target', 'value', 'bound', 'status', 'margin', 'where'], trows, 1));
+  parts.push('Targets (issues 6 and 11)\n' + tableText(['target', 'value', 'bound', 'status', 'margin', 'where'], trows, 1));
   return parts.join('\n\n') + '\n';
 }
 

@@ -28,6 +28,7 @@ import {
   SectionSizes,
 } from '../bench/run';
 import { ExitCode, ExitCodeValue } from '../errors';
+import { FlavourSection, FLAVOURS, flavourFootprint, flavourImages, flavourTargets } from '../bench/flavours';
 
 export interface BenchOptions {
   board?: 'qemu' | 'native';
@@ -53,7 +54,7 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
   const report: BenchReport = {
     schema: SCHEMA,
     generated_at: new Date().toISOString(),
-    mbedtls_config: 'firmware/pal/mbedtls/paltls_mbedtls_config.h + bench/config/bench_flavour.h',
+    mbedtls_config: 'firmware/pal/mbedtls/paltls_mbedtls_config.h (per flavour) + bench/config/bench_flavour.h',
     boards,
     targets: [],
     duration_s: 0,
@@ -88,6 +89,13 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
       archiveSizesFromMap(map('fp_all_pal'), 'libfp_pal_core_all.a'),
       archiveSizesFromMap(map('fp_psk_pal'), 'libfp_pal_core_psk.a'),
     );
+    const flavours: Partial<FlavourSection> = {};
+    for (const f of FLAVOURS) {
+      const img = flavourImages(f);
+      const [pal, raw] = [await elfSizes(path.join(dir, `${img.pal}.elf`)), await elfSizes(path.join(dir, `${img.raw}.elf`))];
+      flavours[f] = flavourFootprint(pal, raw, archiveSizesFromMap(map(img.pal), img.archive));
+    }
+    report.flavours = flavours as FlavourSection;
     for (const s of Object.values(report.qemu.handshakes)) for (const c of Object.values(s)) if (!c.pal.ok || !c.raw.ok) failures++;
   }
   if (boards.includes('native')) {
@@ -98,6 +106,7 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
     for (const s of Object.values(report.native.handshakes)) for (const c of Object.values(s)) if (!c.pal.ok || !c.raw.ok) failures++;
   }
   report.targets = evaluateTargets(report);
+  if (report.flavours) report.targets.push(...flavourTargets(report.flavours));
   report.duration_s = Math.round((Date.now() - t0) / 100) / 10;
 
   process.stdout.write('\n' + formatReport(report));
