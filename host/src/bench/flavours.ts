@@ -2,7 +2,7 @@
 // PAL client and the raw Mbed TLS client of each flavour, built from the same flavour
 // configuration in build-bench-m3, side by side, with the issue-11 footprint targets.
 import { ObjectSizes, SectionSizes } from './run';
-import { Target, target } from './report';
+import { HandshakeTable, QemuSection, SUITES, Target, target, TRANSPORTS, worst } from './report';
 
 export const FLAVOURS = ['minimal-psk', 'cert', 'full'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
@@ -21,6 +21,45 @@ export interface FlavourFootprint {
   /** PAL image flash - raw image flash */
   pal_increment: number;
   pal_layer: { rom: number; data: number; objects: ObjectSizes['objects'] };
+  /** The QEMU harness of the flavour (bench_m3_<flavour>.elf; full: bench_m3.elf). */
+  qemu?: QemuSection;
+}
+
+/** The harness image of a flavour in build-bench-m3. */
+export const flavourHarness = (f: Flavour): string => (f === 'full' ? 'bench_m3' : `bench_m3_${FLAVOUR_IMAGE_SET[f]}`);
+
+export interface FlavourSummary {
+  heap_psk: number | null;
+  heap_ecdhe: number | null;
+  instructions_psk: number | null;
+  instructions_ecdhe: number | null;
+  stack: number | null;
+  wire_tls_psk_ccm8: number | null;
+  wire_dtls_psk_ccm8: number | null;
+  wire_dtls_cookie_psk_ccm8: number | null;
+  /** worst PAL/raw ratios over the flavour's cases */
+  ratio_instructions: number | null;
+  ratio_heap: number | null;
+}
+
+// report.ts imports this module too: its constants are only read at call time.
+export function flavourSummary(hs: HandshakeTable | undefined): FlavourSummary {
+  const PSK = SUITES.filter((s) => s.startsWith('psk'));
+  const ECDHE = SUITES.filter((s) => s.startsWith('ecdhe'));
+  const w = (suites: readonly string[], pick: Parameters<typeof worst>[3], transports: readonly string[] = TRANSPORTS) =>
+    worst(hs, suites, transports, pick).value;
+  return {
+    heap_psk: w(PSK, (c) => c.pal.heap_peak),
+    heap_ecdhe: w(ECDHE, (c) => c.pal.heap_peak),
+    instructions_psk: w(PSK, (c) => c.pal.client),
+    instructions_ecdhe: w(ECDHE, (c) => c.pal.client),
+    stack: w(SUITES, (c) => c.pal.stack),
+    wire_tls_psk_ccm8: w(['psk_aes128_ccm8'], (c) => c.pal.wire_bytes, ['tls']),
+    wire_dtls_psk_ccm8: w(['psk_aes128_ccm8'], (c) => c.pal.wire_bytes, ['dtls']),
+    wire_dtls_cookie_psk_ccm8: w(['psk_aes128_ccm8'], (c) => c.pal.wire_bytes, ['dtls_cookie']),
+    ratio_instructions: w(SUITES, (c) => c.ratio.client),
+    ratio_heap: w(SUITES, (c) => c.ratio.heap_peak),
+  };
 }
 
 export type FlavourSection = Record<Flavour, FlavourFootprint>;
@@ -29,7 +68,9 @@ export function flavourFootprint(pal: SectionSizes, raw: SectionSizes, layer: Ob
   return { pal, raw, pal_increment: pal.rom - raw.rom, pal_layer: { rom: layer.rom, data: layer.data, objects: layer.objects } };
 }
 
-/** The issue-11 footprint targets (bytes of flash). */
+const overheadPct = (ratio: number | null): number | null => (ratio === null ? null : Math.round((ratio - 1) * 10000) / 100);
+
+/** The issue-11 targets: footprint (flash bytes), minimal-psk heap and wire bytes, PAL overhead. */
 export function flavourTargets(f: FlavourSection): Target[] {
   const out: Target[] = [
     target('flavour_minimal_psk_rom', 'minimal-psk: linked PAL client flash', 'B', 36 * 1024, f['minimal-psk'].pal.rom, 'fp_minimal_psk_pal.elf'),
@@ -37,9 +78,24 @@ export function flavourTargets(f: FlavourSection): Target[] {
       f['minimal-psk'].pal_increment, `raw fp_minimal_psk_raw.elf: ${f['minimal-psk'].raw.rom} B`),
     target('flavour_full_rom', 'full: linked PAL client flash (all six suites)', 'B', 64 * 1024, f.full.pal.rom, 'fp_all_pal.elf'),
   ];
+  const psk = flavourSummary(f['minimal-psk'].qemu?.handshakes);
+  const where = (suite: string, t: string): string => `${flavourHarness('minimal-psk')}.elf ${suite}/${t}`;
+  out.push(
+    target('flavour_minimal_psk_heap', 'minimal-psk: client heap peak per connection', 'B', 6 * 1024, psk.heap_psk, `${flavourHarness('minimal-psk')}.elf`),
+    target('flavour_minimal_psk_wire_tls', 'minimal-psk: TLS PSK-CCM8 handshake bytes', 'B', 270, psk.wire_tls_psk_ccm8, where('psk_aes128_ccm8', 'tls')),
+    target('flavour_minimal_psk_wire_dtls_cookie', 'minimal-psk: DTLS PSK-CCM8 handshake bytes with cookie', 'B', 570, psk.wire_dtls_cookie_psk_ccm8,
+      where('psk_aes128_ccm8', 'dtls_cookie')),
+  );
   for (const name of FLAVOURS) {
-    out.push(target(`flavour_${name.replace('-', '_')}_pal_layer`, `${name}: PAL layer objects alone`, 'B', 6 * 1024, f[name].pal_layer.rom,
-      flavourImages(name).archive));
+    const id = name.replace('-', '_');
+    const sum = flavourSummary(f[name].qemu?.handshakes);
+    const harness = `${flavourHarness(name)}.elf`;
+    out.push(
+      target(`flavour_${id}_pal_layer`, `${name}: PAL layer objects alone`, 'B', 6 * 1024, f[name].pal_layer.rom, flavourImages(name).archive),
+      target(`flavour_${id}_overhead_instructions`, `${name}: worst PAL overhead, client handshake instructions (PAL/raw - 1)`, '%', 2,
+        overheadPct(sum.ratio_instructions), harness),
+      target(`flavour_${id}_overhead_heap`, `${name}: worst PAL overhead, client heap peak (PAL/raw - 1)`, '%', 2, overheadPct(sum.ratio_heap), harness),
+    );
   }
   return out;
 }

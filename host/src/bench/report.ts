@@ -2,7 +2,7 @@
 // the JSON document (schema "paltls-bench/1", documented in docs/performance.md), evaluates the
 // issue-6 targets and prints the text table.
 import { BenchLine, ObjectSizes, SectionSizes } from './run';
-import type { FlavourSection } from './flavours';
+import { FlavourSection, flavourSummary } from './flavours';
 
 export const SCHEMA = 'paltls-bench/1';
 export const SUITES = [
@@ -231,7 +231,7 @@ export function target(id: string, description: string, unit: string, bound: num
   };
 }
 
-function worst(
+export function worst(
   table: HandshakeTable | undefined,
   suites: readonly string[],
   transports: readonly string[],
@@ -348,6 +348,18 @@ export function formatReport(r: BenchReport): string {
     parts.push(
       'Footprint per flavour (linked client images, same flavour configuration for PAL and raw; bytes)\n' +
         tableText(['flavour', 'PAL flash', 'raw flash', 'PAL - raw', 'PAL layer', 'PAL bss', 'raw bss'], rows, 1),
+    );
+    const opt = (v: number | null, digits?: number): string => (v === null ? '-' : digits === undefined ? fmtInt(v) : v.toFixed(digits));
+    const qrows = Object.entries(r.flavours).map(([name, f]) => {
+      const s = flavourSummary(f.qemu?.handshakes);
+      return [
+        name, opt(s.instructions_psk), opt(s.instructions_ecdhe), opt(s.heap_psk), opt(s.heap_ecdhe), opt(s.stack),
+        opt(s.wire_tls_psk_ccm8), opt(s.wire_dtls_psk_ccm8), opt(s.wire_dtls_cookie_psk_ccm8), opt(s.ratio_instructions, 4), opt(s.ratio_heap, 4),
+      ];
+    });
+    parts.push(
+      'Per flavour on the QEMU M3 harness (worst case over the flavour\'s suites and transports; PSK-CCM8 wire bytes)\n' +
+        tableText(['flavour', 'PSK instr', 'ECDHE instr', 'PSK heap', 'ECDHE heap', 'stack', 'TLS B', 'DTLS B', 'cookie B', 'instr PAL/raw', 'heap PAL/raw'], qrows, 1),
     );
   }
   if (r.native) {

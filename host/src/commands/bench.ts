@@ -28,7 +28,7 @@ import {
   SectionSizes,
 } from '../bench/run';
 import { ExitCode, ExitCodeValue } from '../errors';
-import { FlavourSection, FLAVOURS, flavourFootprint, flavourImages, flavourTargets } from '../bench/flavours';
+import { FlavourSection, FLAVOURS, flavourFootprint, flavourHarness, flavourImages, flavourTargets } from '../bench/flavours';
 
 export interface BenchOptions {
   board?: 'qemu' | 'native';
@@ -93,7 +93,16 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
     for (const f of FLAVOURS) {
       const img = flavourImages(f);
       const [pal, raw] = [await elfSizes(path.join(dir, `${img.pal}.elf`)), await elfSizes(path.join(dir, `${img.raw}.elf`))];
-      flavours[f] = flavourFootprint(pal, raw, archiveSizesFromMap(map(img.pal), img.archive));
+      const footprint = flavourFootprint(pal, raw, archiveSizesFromMap(map(img.pal), img.archive));
+      if (f === 'full') {
+        footprint.qemu = report.qemu;
+      } else {
+        const harness = path.join(dir, `${flavourHarness(f)}.elf`);
+        say(`bench: QEMU run of flavour ${f} (${path.basename(harness)})...`);
+        footprint.qemu = qemuSection(await runQemuBench(harness), [...QEMU_BENCH_ARGS, '-kernel', harness]);
+        for (const s of Object.values(footprint.qemu.handshakes)) for (const c of Object.values(s)) if (!c.pal.ok || !c.raw.ok) failures++;
+      }
+      flavours[f] = footprint;
     }
     report.flavours = flavours as FlavourSection;
     for (const s of Object.values(report.qemu.handshakes)) for (const c of Object.values(s)) if (!c.pal.ok || !c.raw.ok) failures++;
