@@ -10,6 +10,9 @@
 #include "mbedtls/entropy.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+#include "psa/crypto.h"
+#endif
 
 #if FP_PAL
 #include "pal.h"
@@ -150,6 +153,11 @@ int main(void)
         mbedtls_ssl_config_defaults(&g_conf, MBEDTLS_SSL_IS_CLIENT, transport, MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
         return 1;
     }
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+    if (psa_crypto_init() != PSA_SUCCESS) {
+        return 1;
+    }
+#endif
     mbedtls_ssl_conf_rng(&g_conf, mbedtls_ctr_drbg_random, &g_drbg);
     mbedtls_ssl_conf_ciphersuites(&g_conf, g_suites);
 #if FP_CERT

@@ -93,8 +93,14 @@ describe('bench report', () => {
     const flavours: FlavourSection = {
       'minimal-psk': flavourFootprint(size(33000), size(29000), layer(5000)),
       cert: flavourFootprint(size(80000), size(73000), layer(6500)),
+      'cert+p256m': flavourFootprint(size(98000), size(91000), layer(6600)),
       full: flavourFootprint(size(90000), size(78000), layer(7000)),
+      'full+p256m': flavourFootprint(size(99000), size(88000), layer(7100)),
     };
+    flavours['minimal-psk'].qemu = qemuSection(
+      [hsLine('psk_aes128_ccm8', 'tls', 'pal', 400000, 4400), hsLine('psk_aes128_ccm8', 'tls', 'raw', 390000, 4300)].flatMap(parseBenchLines),
+      [],
+    );
     assert.equal(flavours['minimal-psk'].pal_increment, 4000);
     const t = Object.fromEntries(flavourTargets(flavours).map((x) => [x.id, x]));
     assert.equal(t.flavour_minimal_psk_rom!.met, true);
@@ -103,6 +109,13 @@ describe('bench report', () => {
     assert.equal(t.flavour_full_rom!.met, false);
     assert.equal(t.flavour_minimal_psk_pal_layer!.met, true);
     assert.equal(t.flavour_cert_pal_layer!.met, false);
+    // From the harness: heap and wire bytes of the PSK-CCM8 case, overhead as PAL/raw - 1.
+    assert.equal(t.flavour_minimal_psk_heap!.value, 4400);
+    assert.equal(t.flavour_minimal_psk_wire_tls!.value, 133 + 142);
+    assert.equal(t.flavour_minimal_psk_wire_tls!.met, false);
+    assert.equal(t.flavour_minimal_psk_overhead_instructions!.value, 2.56);
+    assert.equal(t.flavour_minimal_psk_overhead_instructions!.met, false);
+    assert.equal(t.flavour_cert_p256m_instructions_ecdhe!.met, null);
     const report: BenchReport = { schema: SCHEMA, generated_at: 'now', mbedtls_config: 'x', boards: ['qemu'], targets: [], duration_s: 0, flavours };
     const text = formatReport(report);
     assert.match(text, /Footprint per flavour/);

@@ -14,6 +14,9 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/ssl_cookie.h"
 #include "mbedtls/x509_crt.h"
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+#include "psa/crypto.h"
+#endif
 
 #include "pal_plat_TLS.h"
 #include "pal_plat_TLS_mbedtls.h"
@@ -247,6 +250,21 @@ static mbedtls_time_t pal_mbedtls_time(mbedtls_time_t *timer)
 }
 #endif
 
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+/* PSA's random source (p256-m builds): the PAL DRBG, like every other consumer in the port. */
+psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context, uint8_t *output,
+                                             size_t output_size, size_t *output_length)
+{
+    (void)context;
+    if (pal_osRandomBuffer(output, output_size) != PAL_SUCCESS) {
+        *output_length = 0;
+        return PSA_ERROR_INSUFFICIENT_ENTROPY;
+    }
+    *output_length = output_size;
+    return PSA_SUCCESS;
+}
+#endif
+
 static int pal_entropy_from_drbg(void *data, unsigned char *output, size_t len, size_t *olen)
 {
     (void)data;
@@ -290,6 +308,14 @@ palStatus_t pal_plat_initTLSLibrary(void)
     if (status != PAL_SUCCESS) {
         goto fail_entropy_mutex;
     }
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+    /* TLS runs its ECDHE/ECDSA (p256-m) through PSA, which must be up before the first context. */
+    if (psa_crypto_init() != PSA_SUCCESS) {
+        (void)pal_osMutexDelete(&g_context_count_mutex);
+        status = PAL_ERR_TLS_INIT;
+        goto fail_entropy_mutex;
+    }
+#endif
     return PAL_SUCCESS;
 
 fail_entropy_mutex:
@@ -316,6 +342,9 @@ palStatus_t pal_plat_cleanupTLS(void)
         g_entropy = NULL;
     }
     g_entropy_source_added = false;
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+    mbedtls_psa_crypto_free();
+#endif
     step = pal_osMutexDelete(&g_context_count_mutex);
     if (step != PAL_SUCCESS) {
         status = step;

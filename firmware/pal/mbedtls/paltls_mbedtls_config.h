@@ -74,6 +74,17 @@
 #define MBEDTLS_KEY_EXCHANGE_PSK_ENABLED
 #endif
 
+#if defined(PALTLS_P256M) && defined(PALTLS_MBEDTLS_X509)
+/* Option of cert and full (PALTLS_P256M): P-256 ECDH and ECDSA through the p256-m PSA driver.
+ * TLS reaches it only through PSA (USE_PSA_CRYPTO); PSA draws randomness from the PAL
+ * (mbedtls_psa_external_get_random in the platform layer), never from its own entropy pool.
+ * The built-in ECC stays for what p256-m does not do (deterministic ECDSA, the certificate ID). */
+#define MBEDTLS_PSA_CRYPTO_C
+#define MBEDTLS_USE_PSA_CRYPTO
+#define MBEDTLS_PSA_P256M_DRIVER_ENABLED
+#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
+#endif
+
 /* TLS 1.2 and DTLS 1.2 clients in every flavour. */
 #define MBEDTLS_SSL_TLS_C
 #define MBEDTLS_SSL_CLI_C

@@ -4,11 +4,18 @@
 import { ObjectSizes, SectionSizes } from './run';
 import { HandshakeTable, QemuSection, SUITES, Target, target, TRANSPORTS, worst } from './report';
 
-export const FLAVOURS = ['minimal-psk', 'cert', 'full'] as const;
+/** The flavours and, for the certificate flavours, their p256-m option ("+p256m"). */
+export const FLAVOURS = ['minimal-psk', 'cert', 'cert+p256m', 'full', 'full+p256m'] as const;
 export type Flavour = (typeof FLAVOURS)[number];
 
 /** The footprint image set (bench/CMakeLists.txt) of each flavour; full's is the all-suites pair. */
-export const FLAVOUR_IMAGE_SET: Record<Flavour, string> = { 'minimal-psk': 'minimal_psk', cert: 'cert', full: 'all' };
+export const FLAVOUR_IMAGE_SET: Record<Flavour, string> = {
+  'minimal-psk': 'minimal_psk',
+  cert: 'cert',
+  'cert+p256m': 'cert_p256m',
+  full: 'all',
+  'full+p256m': 'all_p256m',
+};
 
 export const flavourImages = (f: Flavour): { pal: string; raw: string; archive: string } => {
   const set = FLAVOUR_IMAGE_SET[f];
@@ -26,7 +33,7 @@ export interface FlavourFootprint {
 }
 
 /** The harness image of a flavour in build-bench-m3. */
-export const flavourHarness = (f: Flavour): string => (f === 'full' ? 'bench_m3' : `bench_m3_${FLAVOUR_IMAGE_SET[f]}`);
+export const flavourHarness = (f: Flavour): string => (f === 'full' ? 'bench_m3' : `bench_m3_${f.replace(/[-+]/g, '_')}`);
 
 export interface FlavourSummary {
   heap_psk: number | null;
@@ -86,8 +93,13 @@ export function flavourTargets(f: FlavourSection): Target[] {
     target('flavour_minimal_psk_wire_dtls_cookie', 'minimal-psk: DTLS PSK-CCM8 handshake bytes with cookie', 'B', 570, psk.wire_dtls_cookie_psk_ccm8,
       where('psk_aes128_ccm8', 'dtls_cookie')),
   );
+  for (const name of ['cert+p256m', 'full+p256m'] as const) {
+    const sum = flavourSummary(f[name].qemu?.handshakes);
+    out.push(target(`flavour_${name.replace(/[-+]/g, '_')}_instructions_ecdhe`, `${name}: ECDHE-ECDSA client handshake instructions (p256-m)`, 'instr',
+      45e6, sum.instructions_ecdhe, `${flavourHarness(name)}.elf`));
+  }
   for (const name of FLAVOURS) {
-    const id = name.replace('-', '_');
+    const id = name.replace(/[-+]/g, '_');
     const sum = flavourSummary(f[name].qemu?.handshakes);
     const harness = `${flavourHarness(name)}.elf`;
     out.push(
