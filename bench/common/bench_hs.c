@@ -26,6 +26,8 @@
 
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_tls_ext.h"
 
 #include "bench.h"
 #include "bench_pki.h"

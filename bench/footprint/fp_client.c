@@ -17,6 +17,8 @@
 #if FP_PAL
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_tls_ext.h"
 #endif
 
 #include "bench.h"

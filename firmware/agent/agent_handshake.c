@@ -7,6 +7,8 @@
 
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_tls_ext.h"
 
 /* Suite and auth mode are selected on the platform configuration behind the service handle
  * (pal_tlsPlatformConfiguration), before pal_initTLS binds it to a context. */
@@ -101,7 +103,7 @@ void agent_handshake(const ap_frame_t *req, ap_writer_t *w)
     STEP(&st, "pal_getAddressInfo", pal_getAddressInfo(host, &addr, &addr_len));
     STEP(&st, "pal_setSockAddrPort", pal_setSockAddrPort(&addr, (uint16_t)port));
     STEP(&st, "pal_asynchronousSocket",
-         pal_asynchronousSocket((palSocketDomain_t)addr.addressType,
+         pal_asynchronousSocketWithArgument((palSocketDomain_t)addr.addressType,
                                 mode == PAL_TLS_MODE ? PAL_SOCK_STREAM : PAL_SOCK_DGRAM, true, 0,
                                 socket_ready, NULL, &sock));
     if (mode == PAL_TLS_MODE) {

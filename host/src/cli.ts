@@ -1,10 +1,23 @@
 // paltls command line.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeError, ExitCode, ExitCodeValue } from './errors';
-import { runHandshake } from './commands/handshake';
+import { HandshakeOptions, runHandshake } from './commands/handshake';
 import { runBoards, runBuild, runFlash, runMonitor, runPeer } from './commands/misc';
-import { runTest } from './commands/test';
+import { runTest, TestOptions } from './commands/test';
 import { registerBench } from './commands/bench';
+import { runReport } from './commands/report';
+import { deterministicFromEnv } from './boards/qemu';
+
+/** Runner settings the environment may give; read here once and passed on as option values. */
+export interface RunnerEnv {
+  deterministic?: boolean;
+  portWaitMs?: number;
+}
+
+/** --deterministic or PALTLS_QEMU_DETERMINISTIC=1; PALTLS_PORT_WAIT_MS (ms, default 10 s). */
+export function withRunnerEnv<T extends RunnerEnv>(o: T, env: NodeJS.ProcessEnv = process.env): T & RunnerEnv {
+  return { ...o, deterministic: Boolean(o.deterministic) || deterministicFromEnv(env), portWaitMs: o.portWaitMs ?? (Number(env.PALTLS_PORT_WAIT_MS) || undefined) };
+}
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -43,7 +56,29 @@ export async function main(argv: string[]): Promise<number> {
     .option('-v, --verbose', 'show build output and the device log')
     .option('--deterministic', 'QEMU boards: -icount shift=0, per-case instruction counts (metric "instructions")')
     .option('--env <key=value>', 'extra test-environment entry, e.g. soak.count=200 (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
-    .action(wrap(runTest));
+    .option('--html <file>', 'write the HTML report here too (always written as report.html in the results directory)')
+    .addOption(
+      new Option('--capture [which]', 'packet captures (.pcapng) of failed cases (default), of all cases (--capture), or none')
+        .choices(['failed', 'all', 'off'])
+        .preset('all'),
+    )
+    .action(wrap((o: TestOptions) => runTest(withRunnerEnv(o))));
+
+  program
+    .command('report')
+    .description('compare two runs (results.json or results directories): status changes, new failures first, metric deltas; exit 1 on a new failure')
+    .argument('<a>', 'the earlier run')
+    .argument('<b>', 'the later run')
+    .option('--threshold <pct>', 'smallest relative metric change to show, in percent', (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a non-negative number');
+      return n;
+    }, 5)
+    .option('--json <file>', 'write the comparison as JSON')
+    .option('--no-pager', 'never page the output')
+    .action(async (a: string, b: string, o: { threshold: number; json?: string; pager: boolean }) => {
+      code = await runReport(a, b, o);
+    });
 
   program
     .command('handshake')
@@ -66,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-build', 'do not (re)build first')
     .option('--bridge', 'use the serial socket bridge')
     .option('--deterministic', 'QEMU boards: -icount shift=0 (instruction-counting clock)')
-    .action(wrap(runHandshake));
+    .action(wrap((o: HandshakeOptions) => runHandshake(withRunnerEnv(o))));
 
   program
     .command('boards')
@@ -105,14 +140,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('-p, --port <dev>', 'serial port to open instead')
     .option('--baud <n>', 'baud rate', (v) => Number(v))
     .option('--raw', 'do not decode frames')
-    .action(wrap(runMonitor));
+    .action(wrap((o: Parameters<typeof runMonitor>[0]) => runMonitor(withRunnerEnv(o))));
 
   registerBench(program, wrap);
 
-  // QEMU deterministic mode: read by the QEMU runner (host/src/boards/qemu.ts).
-  program.hook('preAction', (_cmd, action) => {
-    if (action.opts().deterministic) process.env.PALTLS_QEMU_DETERMINISTIC = '1';
-  });
   try {
     await program.parseAsync(argv);
     return code;

@@ -3,8 +3,10 @@
 import { strict as assert } from 'assert';
 import { BoardRegistry } from '../src/boards/registry';
 import { componentOf, formatFootprint, imageTotals, parseLinkMap, parseSizeA } from '../src/boards/footprint';
-import { deterministicFromEnv, ICOUNT_ARGS, qemuCommandLine } from '../src/boards/qemu';
+import { deterministicFromEnv, ICOUNT_ARGS, QemuBoardRunner, qemuCommandLine } from '../src/boards/qemu';
 import { createRunner } from '../src/boards/runner';
+import { main, withRunnerEnv } from '../src/cli';
+import { ExitCode } from '../src/errors';
 
 const MAP = `Archive member included to satisfy reference by file (symbol)
 
@@ -77,6 +79,36 @@ describe('QEMU board', () => {
     assert.equal(deterministicFromEnv({}), false);
     assert.equal(deterministicFromEnv({ PALTLS_QEMU_DETERMINISTIC: '0' }), false);
     assert.equal(deterministicFromEnv({ PALTLS_QEMU_DETERMINISTIC: '1' }), true);
+  });
+
+  it('takes deterministic mode as an option value; only the CLI reads the environment', () => {
+    const saved = process.env.PALTLS_QEMU_DETERMINISTIC;
+    process.env.PALTLS_QEMU_DETERMINISTIC = '1';
+    try {
+      assert.equal((createRunner(board, {}) as QemuBoardRunner).deterministic, false);
+      assert.equal((createRunner(board, { deterministic: true }) as QemuBoardRunner).deterministic, true);
+      assert.equal(withRunnerEnv({}, { PALTLS_QEMU_DETERMINISTIC: '1' }).deterministic, true);
+      assert.equal(withRunnerEnv({ deterministic: true }, {}).deterministic, true);
+      assert.equal(withRunnerEnv({}, {}).deterministic, false);
+      assert.equal(withRunnerEnv({}, { PALTLS_PORT_WAIT_MS: '250' }).portWaitMs, 250);
+    } finally {
+      if (saved === undefined) delete process.env.PALTLS_QEMU_DETERMINISTIC;
+      else process.env.PALTLS_QEMU_DETERMINISTIC = saved;
+    }
+  });
+
+  it('--deterministic does not write the process environment', async () => {
+    assert.equal(process.env.PALTLS_QEMU_DETERMINISTIC, undefined);
+    const write = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await main(['node', 'paltls', 'handshake', '--deterministic', '--board', 'no-such-board', '--server', '127.0.0.1:1', '--psk-identity', 'i', '--psk', '00']);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(code, ExitCode.Config);
+    assert.equal(process.env.PALTLS_QEMU_DETERMINISTIC, undefined);
   });
 });
 

@@ -2,9 +2,10 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BoardRegistry, repoRoot } from '../src/boards/registry';
+import { BoardRegistry } from '../src/boards/registry';
 import { ConfigError } from '../src/errors';
-import { ZephyrRunner } from '../src/boards/runner';
+import { ZephyrRunner } from '../src/boards/zephyrRunner';
+import { repoRoot } from '../src/util/paths';
 
 const schema = path.join(repoRoot(), 'boards', 'schema.json');
 

@@ -7,12 +7,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { SerialPort } from 'serialport';
 import { findBoardPort, sameProbeSerial } from '../src/boards/detect';
-import { Board, BoardRegistry, repoRoot } from '../src/boards/registry';
-import { ZephyrRunner } from '../src/boards/runner';
+import { Board, BoardRegistry } from '../src/boards/registry';
+import { ZephyrRunner } from '../src/boards/zephyrRunner';
 import { escapeQemuMux, flashRunners, zephyrRunArgs } from '../src/boards/zephyr';
 import { runFlash as runFlashCommand } from '../src/commands/misc';
 import { BuildError, ConfigError, DeviceError, ExitCode, PaltlsError, PeerError } from '../src/errors';
 import { peerPlan, pickLanAddress } from '../src/util/net';
+import { repoRoot } from '../src/util/paths';
 import { FakeWest, pathWithoutWest } from './helpers/fakeWest';
 
 const ROOT = repoRoot();

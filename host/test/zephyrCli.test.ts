@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { repoRoot } from '../src/boards/registry';
+import { repoRoot } from '../src/util/paths';
 import { ExitCode } from '../src/errors';
 import { FakeWest, pathWithoutWest } from './helpers/fakeWest';
 

@@ -191,10 +191,10 @@ uint32_t paltest_features(void)
 #if PAL_USE_SECURE_TIME
     features |= PALTEST_NEEDS_SECURE_TIME;
 #endif
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     features |= PALTEST_NEEDS_SESSION_RESUME;
 #endif
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
     features |= PALTEST_NEEDS_SERVER_MODE;
 #endif
 #if defined(PALTLS_FLAVOUR_FULL)

@@ -8,6 +8,8 @@
  *                          (profiles: default, expired, future, unrelated, badku, silent)
  *   pki.<name>             DER objects: ca, device_cert, device_key, unrelated_ca
  *   host.time              decimal UNIX time of the host when the run started
+ *   tls.psk                optional: PSK bytes used instead of the suite's test PSK (a PSK
+ *                          mismatch on purpose, e.g. `paltls test --env tls.psk=wrong`)
  */
 #ifndef PALTEST_ENV_H
 #define PALTEST_ENV_H

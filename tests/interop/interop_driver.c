@@ -15,6 +15,8 @@
 
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_tls_ext.h"
 
 #define MAX_OBJECT 8192
 #define MAX_REPLY 1024
@@ -430,7 +432,7 @@ static int run_client(const options_t *o, result_t *r)
     STEP(r, "suite", lookup_suite(o->suite, &suite) ? PAL_SUCCESS : PAL_ERR_TLS_INVALID_CIPHER);
     STEP(r, "resolve", resolve(o, &address, &address_length));
     STEP(r, "pal_asynchronousSocket",
-         pal_asynchronousSocket((palSocketDomain_t)address.addressType,
+         pal_asynchronousSocketWithArgument((palSocketDomain_t)address.addressType,
                                 o->mode == PAL_TLS_MODE ? PAL_SOCK_STREAM : PAL_SOCK_DGRAM, true, 0,
                                 on_socket_event, NULL, &socket));
     if (o->mode == PAL_TLS_MODE) {
@@ -535,7 +537,7 @@ static int run_server(const options_t *o, result_t *r)
         STEP(r, "pal_listen", pal_listen(listener, 1));
     } else {
         STEP(r, "pal_asynchronousSocket",
-             pal_asynchronousSocket((palSocketDomain_t)address.addressType, PAL_SOCK_DGRAM, true, 0, on_socket_event,
+             pal_asynchronousSocketWithArgument((palSocketDomain_t)address.addressType, PAL_SOCK_DGRAM, true, 0, on_socket_event,
                                     NULL, &socket));
         STEP(r, "pal_bind", pal_bind(socket, &address, address_length));
     }

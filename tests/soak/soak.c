@@ -27,6 +27,8 @@
 #include "mbedtls/platform_time.h"
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_tls_ext.h"
 
 #define MAX_OBJECT 8192
 #define HS_BOUND_MS 20000u
@@ -159,7 +161,7 @@ static palStatus_t session_open(session_t *s, palTLSTransportMode_t mode, bool p
     (void)pal_setSockAddrIPV4Addr(&s->address, localhost);
     (void)pal_setSockAddrPort(&s->address, g_port);
     s->address_length = sizeof(s->address);
-    status = pal_asynchronousSocket(PAL_AF_INET, mode == PAL_TLS_MODE ? PAL_SOCK_STREAM : PAL_SOCK_DGRAM, true, 0,
+    status = pal_asynchronousSocketWithArgument(PAL_AF_INET, mode == PAL_TLS_MODE ? PAL_SOCK_STREAM : PAL_SOCK_DGRAM, true, 0,
                                     wake, s, &s->socket);
     if (status == PAL_SUCCESS && mode == PAL_TLS_MODE) {
         uint64_t start = pal_osKernelSysTick();

@@ -1098,7 +1098,7 @@ static void networkSocketArgumentsRejected(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_socket(PAL_AF_INET, (palSocketType_t)9, true, 0, &socket));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_socket(PAL_AF_INET, PAL_SOCK_DGRAM, true, 0, NULL));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT,
-                          pal_asynchronousSocket(PAL_AF_INET, PAL_SOCK_DGRAM, true, 0, NULL, NULL, &socket));
+                          pal_asynchronousSocketWithArgument(PAL_AF_INET, PAL_SOCK_DGRAM, true, 0, NULL, NULL, &socket));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_send(NULL, &byte, 1, &done));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_recv(NULL, &byte, 1, &done));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_close(NULL));
@@ -1140,7 +1140,7 @@ static void networkAsyncSocketNotifiesWhenReadable(void)
     PALTEST_ASSERT_SUCCESS(pal_osSemaphoreCreate(0, &g_readable));
     paltest_defer(core_closeSockets, NULL);
     PALTEST_ASSERT_SUCCESS(
-        pal_asynchronousSocket(PAL_AF_INET, PAL_SOCK_DGRAM, true, 0, core_socketReady, NULL, &g_receiver));
+        pal_asynchronousSocketWithArgument(PAL_AF_INET, PAL_SOCK_DGRAM, true, 0, core_socketReady, NULL, &g_receiver));
     PALTEST_ASSERT_SUCCESS(pal_getAddressInfo("127.0.0.1", &address, &length));
     PALTEST_ASSERT_SUCCESS(pal_bind(g_receiver, &address, length));
     PALTEST_ASSERT_SUCCESS(pal_getSocketAddress(g_receiver, &address, &length));

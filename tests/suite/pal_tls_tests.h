@@ -13,7 +13,12 @@ extern const size_t paltest_tls_reference_case_count;
 extern const paltest_case_t paltest_tls_port_cases[];
 extern const size_t paltest_tls_port_case_count;
 
-/* Shared by both case files. */
+/* The upstream API surface taken on for drop-in use: caller-owned DTLS timers, CID by value,
+ * the DTLS context save/load contract. */
+extern const paltest_case_t paltest_tls_api_cases[];
+extern const size_t paltest_tls_api_case_count;
+
+/* Shared by the case files. */
 #include "tls_session.h"
 bool require_pki(void);
 palStatus_t read_u64_item(const char *name, uint64_t *value);

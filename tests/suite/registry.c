@@ -25,6 +25,7 @@ const paltest_case_t *paltest_cases(size_t *count)
     if (g_all_count == 0) {
         append_group(paltest_tls_reference_cases, paltest_tls_reference_case_count);
         append_group(paltest_tls_port_cases, paltest_tls_port_case_count);
+        append_group(paltest_tls_api_cases, paltest_tls_api_case_count);
         append_group(paltest_core_cases, paltest_core_case_count);
         append_group(paltest_soak_cases, paltest_soak_case_count);
     }

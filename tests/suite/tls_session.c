@@ -94,7 +94,7 @@ static palStatus_t open_session(tls_session_t *session, palTLSTransportMode_t mo
         status = resolve_peer(session, profile);
     }
     if (status == PAL_SUCCESS) {
-        status = pal_asynchronousSocket((palSocketDomain_t)session->address.addressType,
+        status = pal_asynchronousSocketWithArgument((palSocketDomain_t)session->address.addressType,
                                         mode == PAL_TLS_MODE ? PAL_SOCK_STREAM : PAL_SOCK_DGRAM, true, 0,
                                         wake_waiter, session, &session->socket);
     }
@@ -151,10 +151,19 @@ palStatus_t tls_session_use_certificates(tls_session_t *session, const char *ca_
     return status;
 }
 
+/* The test PSK, or the bytes of the `tls.psk` environment entry when a run sets one: a way to make
+ * a PSK handshake fail on purpose against the stock peer (report and capture tests). */
 palStatus_t tls_session_use_psk(tls_session_t *session)
 {
-    return pal_setPSK(session->conf, tls_test_psk_identity, (uint32_t)strlen((const char *)tls_test_psk_identity),
-                      tls_test_psk, sizeof(tls_test_psk));
+    size_t length = 0;
+    const uint8_t *psk = paltest_env_get("tls.psk", &length);
+
+    if (psk == NULL || length == 0) {
+        psk = tls_test_psk;
+        length = sizeof(tls_test_psk);
+    }
+    return pal_setPSK(session->conf, tls_test_psk_identity, (uint32_t)strlen((const char *)tls_test_psk_identity), psk,
+                      (uint32_t)length);
 }
 
 palStatus_t tls_session_attach_socket(tls_session_t *session)

@@ -5,6 +5,8 @@
 
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_tls_ext.h"
 
 #define TLS_SESSION_WAIT_MS 1000u
 

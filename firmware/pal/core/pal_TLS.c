@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pal_TLS.h"
-#include "pal_macros.h"
+#include "pal.h"
 #include "pal_plat_TLS.h"
-#include "pal_rtos.h"
-#include "pal_storage.h"
-#include "pal_x509.h"
+#include "pal_plat_tls_ext.h"
+#include "pal_storage.h" /* upstream: storage_kcm.h and key_config_manager.h (KCM) */
+#include "pal_tls_ext.h"
+#include "pal_x509.h" /* upstream: cs_pal_crypto.h */
 
 /* Field order is kept from the reference: its tests read the handle through a copy of this
  * layout (retryHandShake, serverTime, platTlsHandle). */
@@ -17,6 +17,7 @@ typedef struct palTLSService {
     bool retryHandShake;
     uint64_t serverTime;
     palTLSHandle_t platTlsHandle;
+    bool restoredDtlsContext; /* pal_initTLS loaded a stored DTLS context: no handshake needed */
 } palTLSService_t;
 
 typedef struct palTLSConfService {
@@ -131,7 +132,7 @@ palStatus_t pal_tlsConfigurationFree(palTLSConfHandle_t *palTLSConf)
     return PAL_SUCCESS;
 }
 
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
 static void remove_stored_session(const palTLSConfService_t *conf)
 {
     if (!conf->useSslSessionResume) {
@@ -169,7 +170,7 @@ static palStatus_t load_tls_session(palTLSService_t *ctx)
     palStatus_t status = read_stored_session(&blob, &length);
 
     if (status == PAL_SUCCESS) {
-        status = pal_plat_SetSslSession(ctx->platTlsHandle, blob, length);
+        pal_plat_SetSslSession(ctx->platTlsHandle, blob);
         free(blob);
     }
     return status;
@@ -195,8 +196,10 @@ static palStatus_t load_dtls_session(palTLSService_t *ctx)
     status = pal_plat_loadSslSession(ctx->platTlsHandle);
     if (status != PAL_SUCCESS) {
         pal_plat_removeSslSession();
+        return status;
     }
-    return status;
+    ctx->restoredDtlsContext = true;
+    return PAL_SUCCESS;
 }
 
 static palStatus_t load_stored_session(palTLSService_t *ctx, const palTLSConfService_t *conf)
@@ -223,27 +226,47 @@ static bool stored_item_equals(const uint8_t *data, size_t length)
     return equal;
 }
 
-static void save_session(palTLSService_t *ctx, const palTLSConfService_t *conf)
+/* The RAM copy of the DTLS context is brought up to date with the live one, in upstream's order:
+ * the platform serialises (which resets the live context), the caller reloads. A copy that could
+ * not be refreshed is dropped, since resuming from it would reuse record sequence numbers the peer
+ * has already seen; a failed reload leaves no usable context and is reported. */
+static palStatus_t persist_dtls_context(const palTLSService_t *ctx)
+{
+    palStatus_t status = pal_plat_saveSslSessionBuffer(ctx->platTlsHandle);
+
+    if (status != PAL_SUCCESS) {
+        pal_plat_removeSslSession();
+        return PAL_SUCCESS;
+    }
+    status = pal_plat_loadSslSession(ctx->platTlsHandle);
+    if (status != PAL_SUCCESS) {
+        pal_plat_removeSslSession();
+    }
+    return status;
+}
+
+static palStatus_t save_session(palTLSService_t *ctx, const palTLSConfService_t *conf)
 {
     uint8_t *blob;
     size_t length = 0;
 
     if (!conf->useSslSessionResume) {
-        return;
+        return PAL_SUCCESS;
     }
     if (conf->isDtlsMode) {
-        (void)pal_plat_saveSslSessionBuffer(ctx->platTlsHandle);
-        return;
+        return persist_dtls_context(ctx);
     }
     blob = pal_plat_GetSslSessionBuffer(ctx->platTlsHandle, &length);
     if (blob == NULL) {
-        return;
+        return PAL_SUCCESS;
     }
+    /* A session that cannot be stored only costs the next connection its abbreviated handshake. */
     if (!stored_item_equals(blob, length)) {
         (void)pal_storageItemDelete(PAL_SSL_SESSION_ITEM_NAME);
         (void)pal_storageItemWrite(PAL_SSL_SESSION_ITEM_NAME, blob, length);
     }
     free(blob);
+    return PAL_SUCCESS;
 }
 #endif
 
@@ -286,7 +309,7 @@ palStatus_t pal_initTLS(palTLSConfHandle_t palTLSConf, palTLSHandle_t *palTLSHan
         return status;
     }
     status = create_context(conf, &ctx);
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     if (status == PAL_SUCCESS && !is_server_ping) {
         palStatus_t load = load_stored_session(ctx, conf);
         if (load != PAL_SUCCESS && load != PAL_ERR_GENERIC_FAILURE) {
@@ -341,7 +364,13 @@ palStatus_t pal_addEntropySource(palEntropySource_f entropyCallback)
 
 palStatus_t pal_initPrivateKey(const void *buf, size_t buf_size, palPrivateKey_t *privateKey)
 {
-#if PAL_ENABLE_X509
+#if PAL_ENABLE_X509 && defined(MBED_CONF_MBED_CLOUD_CLIENT_PSA_SUPPORT)
+    if (buf == NULL || buf_size != sizeof(*privateKey) || privateKey == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    memcpy(privateKey, buf, sizeof(*privateKey));
+    return PAL_SUCCESS;
+#elif PAL_ENABLE_X509
     if (buf == NULL || buf_size == 0 || buf_size > UINT32_MAX || privateKey == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
@@ -524,7 +553,7 @@ static palStatus_t first_handshake(palTLSService_t *ctx, palTLSConfService_t *co
         return PAL_SUCCESS;
     }
     ctx->serverTime = 0;
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     remove_stored_session(conf);
 #endif
     return PAL_ERR_X509_CERT_VERIFY_FAILED;
@@ -535,7 +564,7 @@ static palStatus_t renegotiate_with_server_time(palTLSService_t *ctx, palTLSConf
     palStatus_t status = pal_plat_setAuthenticationMode(conf->platTlsConfHandle, PAL_TLS_VERIFY_REQUIRED);
 
     if (status != PAL_SUCCESS) {
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
         remove_stored_session(conf);
 #endif
         return status;
@@ -553,8 +582,10 @@ palStatus_t pal_handShake(palTLSHandle_t palTLSHandle, palTLSConfHandle_t palTLS
     if (ctx == NULL || conf == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
-#if PAL_USE_SSL_SESSION_RESUME
-    if (!skipResume && conf->useSslSessionResume && conf->isDtlsMode && pal_plat_sslSessionAvailable()) {
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
+    /* Upstream skips the handshake whenever a RAM copy exists, loaded into this context or not;
+     * only a context that pal_initTLS restored is really established. */
+    if (!skipResume && ctx->restoredDtlsContext && conf->isDtlsMode && pal_plat_sslSessionAvailable()) {
         return PAL_SUCCESS;
     }
 #else
@@ -581,9 +612,9 @@ palStatus_t pal_handShake(palTLSHandle_t palTLSHandle, palTLSConfHandle_t palTLS
         }
     }
 #endif
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     if (status == PAL_SUCCESS) {
-        save_session(ctx, conf);
+        status = save_session(ctx, conf);
     }
 #endif
     return status;
@@ -642,10 +673,13 @@ palStatus_t pal_sslWrite(palTLSHandle_t palTLSHandle, palTLSConfHandle_t palTLSC
         return PAL_ERR_INVALID_ARGUMENT;
     }
     status = pal_plat_sslWrite(ctx->platTlsHandle, buffer, len, bytesWritten);
-#if PAL_USE_SSL_SESSION_RESUME
-    /* The DTLS record sequence numbers advanced: keep the saved context current. */
-    if (conf->isDtlsMode && conf->useSslSessionResume && pal_plat_sslSessionAvailable()) {
-        (void)pal_plat_saveSslSessionBuffer(ctx->platTlsHandle);
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
+    /* A record that went out advanced the outgoing sequence number, which a resumed context must
+     * continue from (the peer drops replayed numbers). Nothing else a resume needs changes with a
+     * write, and a write that sent nothing changed nothing. */
+    if (status == PAL_SUCCESS && *bytesWritten > 0 && conf->isDtlsMode && conf->useSslSessionResume &&
+        pal_plat_sslSessionAvailable()) {
+        status = persist_dtls_context(ctx);
     }
 #endif
     return status;
@@ -697,7 +731,7 @@ void pal_enableSslSessionStoring(palTLSConfHandle_t palTLSConf, bool enable)
     if (conf == NULL) {
         return;
     }
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     if (!enable && conf->isDtlsMode) {
         pal_plat_removeSslSession();
     }
@@ -707,9 +741,33 @@ void pal_enableSslSessionStoring(palTLSConfHandle_t palTLSConf, bool enable)
 #endif
 }
 
+void pal_set_cid_value(palTLSHandle_t palTLSHandle, palTLSConfHandle_t palTLSConf, const uint8_t *data_ptr,
+                       const size_t data_len)
+{
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
+    palTLSService_t *ctx = service_context(palTLSHandle);
+    palTLSConfService_t *conf = service_conf(palTLSConf);
+
+    if (ctx == NULL || conf == NULL || !conf->isDtlsMode) {
+        return;
+    }
+    /* The platform serialised (and so reset) the context with the new CID: it comes back from
+     * that copy whether or not session storing is enabled (upstream left it reset then). */
+    pal_plat_set_cid_value(ctx->platTlsHandle, data_ptr, data_len);
+    if (pal_plat_sslSessionAvailable() && pal_plat_loadSslSession(ctx->platTlsHandle) != PAL_SUCCESS) {
+        pal_plat_removeSslSession();
+    }
+#else
+    (void)palTLSHandle;
+    (void)palTLSConf;
+    (void)data_ptr;
+    (void)data_len;
+#endif
+}
+
 void pal_store_cid(void)
 {
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     size_t length = 0;
     const uint8_t *context = pal_plat_get_cid(&length);
 
@@ -722,7 +780,7 @@ void pal_store_cid(void)
 
 void pal_remove_cid(void)
 {
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     (void)pal_storageItemDelete(PAL_SSL_SESSION_ITEM_NAME);
     pal_plat_removeSslSession();
 #endif
@@ -730,7 +788,7 @@ void pal_remove_cid(void)
 
 bool pal_is_cid_available(void)
 {
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     return pal_plat_sslSessionAvailable();
 #else
     return false;

@@ -11,8 +11,9 @@ typedef struct pal_status_name {
 /* Stringising keeps each name identical to its enumerator; no control flow involved. */
 #define PAL_STATUS_ENTRY(code) { (code), #code }
 
-/* Every enumerator of pal_errors.h once. PAL_ERR_TLS_ERROR_BASE is left out: it has the value of
- * PAL_ERR_TLS_INIT, and the more specific name is the useful one in a report. */
+/* Every enumerator of pal_errors.h once. The upstream aliases PAL_ERR_GENERAL_BASE,
+ * PAL_ERR_SOCKET_ERROR_BASE and PAL_ERR_TLS_ERROR_BASE are left out: each has the value of a more
+ * specific name (GENERIC_FAILURE, SOCKET_GENERIC, TLS_INIT), which is the useful one in a report. */
 static const pal_status_name_t g_statusNames[] = {
     PAL_STATUS_ENTRY(PAL_SUCCESS),
     PAL_STATUS_ENTRY(PAL_ERR_GENERIC_FAILURE),

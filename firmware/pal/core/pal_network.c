@@ -56,16 +56,22 @@ palStatus_t pal_socket(palSocketDomain_t domain, palSocketType_t type, bool nonB
     return pal_createSocket(domain, type, nonBlockingSocket, NULL, NULL, socket);
 }
 
-palStatus_t pal_asynchronousSocket(palSocketDomain_t domain, palSocketType_t type,
-                                   bool nonBlockingSocket, uint32_t interfaceNum,
-                                   palAsyncSocketCallback_t callback, void *callbackArgument,
-                                   palSocket_t *socket)
+palStatus_t pal_asynchronousSocketWithArgument(palSocketDomain_t domain, palSocketType_t type,
+                                               bool nonBlockingSocket, uint32_t interfaceNum,
+                                               palAsyncSocketCallback_t callback, void *callbackArgument,
+                                               palSocket_t *socket)
 {
     (void)interfaceNum;
     if (callback == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
     return pal_createSocket(domain, type, nonBlockingSocket, callback, callbackArgument, socket);
+}
+
+palStatus_t pal_asynchronousSocket(palSocketDomain_t domain, palSocketType_t type, bool nonBlockingSocket,
+                                   uint32_t interfaceNum, palAsyncSocketCallback_t callback, palSocket_t *socket)
+{
+    return pal_asynchronousSocketWithArgument(domain, type, nonBlockingSocket, interfaceNum, callback, NULL, socket);
 }
 
 /* Closing an already closed (NULL) handle succeeds: cleanup paths of the tests close their

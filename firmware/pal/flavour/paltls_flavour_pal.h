@@ -21,9 +21,6 @@
 #ifndef PAL_USE_SSL_SESSION_RESUME
 #define PAL_USE_SSL_SESSION_RESUME 0
 #endif
-#ifndef PAL_TLS_SUPPORT_SERVER_MODE
-#define PAL_TLS_SUPPORT_SERVER_MODE 0
-#endif
 #ifndef PAL_TLS_CIPHER_SUITE
 #define PAL_TLS_CIPHER_SUITE PAL_TLS_PSK_WITH_AES_128_CCM_8_SUITE
 #endif
@@ -42,11 +39,10 @@
 #ifndef PAL_USE_SSL_SESSION_RESUME
 #define PAL_USE_SSL_SESSION_RESUME 0
 #endif
-#ifndef PAL_TLS_SUPPORT_SERVER_MODE
-#define PAL_TLS_SUPPORT_SERVER_MODE 0
 #endif
-#endif
-/* full: the PAL defaults of pal_configuration.h (every feature on). */
+/* full: the PAL defaults of pal_configuration.h (every feature on).
+ * Server mode (PAL_TLS_SUPPORT_SERVER_MODE) is an #ifdef option, as upstream: the build defines it
+ * for full (CMake, Kconfig PALTLS_SERVER_MODE) and never for minimal-psk or cert. */
 
 /* Secure time only trusts a time a verified certificate vouches for: a build without
  * certificates has no secure time unless it asks for it (and paltls_flavour_check.h refuses). */

@@ -61,17 +61,26 @@
 #ifndef PAL_INITIAL_RANDOM_SIZE
 #define PAL_INITIAL_RANDOM_SIZE 48
 #endif
+/* Session resume takes a value, as upstream tests it: #if (PAL_USE_SSL_SESSION_RESUME == 1). */
 #ifndef PAL_USE_SSL_SESSION_RESUME
 #define PAL_USE_SSL_SESSION_RESUME 1
+#endif
+#if (0 - PAL_USE_SSL_SESSION_RESUME - 1) == 1
+#error "PAL_USE_SSL_SESSION_RESUME takes a value (1 on, 0 off), as upstream; it is defined empty here"
 #endif
 #ifndef PAL_MAX_FRAG_LEN
 #define PAL_MAX_FRAG_LEN 0
 #endif
+/* Tested with #ifdef, as upstream (which defines it to true): defined means TLS over TCP. */
 #ifndef PAL_NET_TCP_AND_TLS_SUPPORT
 #define PAL_NET_TCP_AND_TLS_SUPPORT 1
 #endif
-#ifndef PAL_TLS_SUPPORT_SERVER_MODE
-#define PAL_TLS_SUPPORT_SERVER_MODE 1
+/* Server mode is an #ifdef option, as upstream: defined (with any value) means on, and it is off
+ * unless the build defines it (this project's full builds do, from CMake or Kconfig). A value of
+ * 0 would silently mean "on", so it is refused. */
+#if defined(PAL_TLS_SUPPORT_SERVER_MODE) && ((0 - PAL_TLS_SUPPORT_SERVER_MODE - 1) != 1) && \
+    ((PAL_TLS_SUPPORT_SERVER_MODE + 0) == 0)
+#error "PAL_TLS_SUPPORT_SERVER_MODE is an #ifdef option (as upstream): leave it undefined to turn server mode off"
 #endif
 /* Storage with rollback protection is available on every port of this project (file, RAM, NVS). */
 #ifndef PAL_USE_INTERNAL_FLASH
@@ -83,7 +92,8 @@
 #ifndef PAL_RTOS_WAIT_FOREVER
 #define PAL_RTOS_WAIT_FOREVER UINT32_MAX
 #endif
-/* Size of the RAM buffer holding a serialised DTLS context (session resume / CID). */
+/* Size of the RAM buffer holding a serialised DTLS context (session resume / CID); not an
+ * upstream option (pal_plat_tls_ext.h gives the same default in an upstream tree). */
 #ifndef PAL_SSL_SESSION_BUFFER_SIZE
 #define PAL_SSL_SESSION_BUFFER_SIZE 2048
 #endif

@@ -44,10 +44,13 @@ typedef void (*palAsyncSocketCallback_t)(void *argument);
  * have become readable or writable; callers then retry their operation. */
 palStatus_t pal_socket(palSocketDomain_t domain, palSocketType_t type, bool nonBlockingSocket,
                        uint32_t interfaceNum, palSocket_t *socket);
-palStatus_t pal_asynchronousSocket(palSocketDomain_t domain, palSocketType_t type,
-                                   bool nonBlockingSocket, uint32_t interfaceNum,
-                                   palAsyncSocketCallback_t callback, void *callbackArgument,
-                                   palSocket_t *socket);
+/* Upstream's pair: the callback gets callbackArgument, or NULL without it. */
+palStatus_t pal_asynchronousSocketWithArgument(palSocketDomain_t domain, palSocketType_t type,
+                                               bool nonBlockingSocket, uint32_t interfaceNum,
+                                               palAsyncSocketCallback_t callback, void *callbackArgument,
+                                               palSocket_t *socket);
+palStatus_t pal_asynchronousSocket(palSocketDomain_t domain, palSocketType_t type, bool nonBlockingSocket,
+                                   uint32_t interfaceNum, palAsyncSocketCallback_t callback, palSocket_t *socket);
 palStatus_t pal_close(palSocket_t *socket);
 palStatus_t pal_bind(palSocket_t socket, palSocketAddress_t *myAddress, palSocketLength_t addressLength);
 palStatus_t pal_listen(palSocket_t socket, int backlog);

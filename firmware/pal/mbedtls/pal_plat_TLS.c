@@ -18,9 +18,11 @@
 #include "psa/crypto.h"
 #endif
 
+/* pal.h first, as upstream's headers require, so that the file also builds in an upstream tree. */
+#include "pal.h"
 #include "pal_plat_TLS.h"
 #include "pal_plat_TLS_mbedtls.h"
-#include "pal_rtos.h"
+#include "pal_plat_tls_ext.h"
 #include "../flavour/paltls_flavour_check.h"
 
 typedef struct pal_dtls_timer {
@@ -43,7 +45,7 @@ typedef struct palTLSConf {
     bool has_ca_chain;
     bool identity_configured;
 #endif
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
     mbedtls_ssl_cookie_ctx cookies;
     bool cookies_ready;
 #endif
@@ -87,7 +89,7 @@ static palMutexID_t g_time_mutex;
 static palMutexID_t g_context_count_mutex;
 static uint32_t g_context_count;
 
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
 static uint8_t g_session_buffer[PAL_SSL_SESSION_BUFFER_SIZE];
 static size_t g_session_length;
 #endif
@@ -286,7 +288,7 @@ palStatus_t pal_plat_initTLSLibrary(void)
     mbedtls_entropy_init(g_entropy);
     g_entropy_source_added = false;
     g_context_count = 0;
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     g_session_length = 0;
 #endif
 #if PAL_ENABLE_X509
@@ -433,7 +435,7 @@ static void release_configuration(palTLSConf_t *conf)
         (void)pal_osTimerStop(conf->timer.expiry_timer);
         (void)pal_osTimerDelete(&conf->timer.expiry_timer);
     }
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
     if (conf->cookies_ready) {
         mbedtls_ssl_cookie_free(&conf->cookies);
     }
@@ -449,7 +451,7 @@ static void release_configuration(palTLSConf_t *conf)
     mbedtls_free(conf);
 }
 
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
 static palStatus_t setup_server_cookies(palTLSConf_t *conf)
 {
     if (mbedtls_ssl_cookie_setup(&conf->cookies, mbedtls_ctr_drbg_random, &conf->drbg) != 0) {
@@ -477,7 +479,7 @@ palStatus_t pal_plat_initTLSConf(palTLSConfHandle_t *confCtx, palTLSTransportMod
     if (g_entropy == NULL) {
         return PAL_ERR_NOT_INITIALIZED;
     }
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
     if (methodType == PAL_TLS_IS_SERVER) {
         endpoint = MBEDTLS_SSL_IS_SERVER;
     } else if (methodType != PAL_TLS_IS_CLIENT) {
@@ -505,7 +507,7 @@ palStatus_t pal_plat_initTLSConf(palTLSConfHandle_t *confCtx, palTLSTransportMod
     mbedtls_x509_crt_init(&conf->ca_chain);
     mbedtls_pk_init(&conf->private_key);
 #endif
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
     mbedtls_ssl_cookie_init(&conf->cookies);
 #endif
 
@@ -522,7 +524,7 @@ palStatus_t pal_plat_initTLSConf(palTLSConfHandle_t *confCtx, palTLSTransportMod
     if (status != PAL_SUCCESS) {
         goto fail;
     }
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
     if (endpoint == MBEDTLS_SSL_IS_SERVER) {
         mbedtls_ssl_conf_renegotiation(&conf->conf, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
         if (transport == MBEDTLS_SSL_TRANSPORT_DATAGRAM) {
@@ -739,7 +741,8 @@ palStatus_t pal_plat_freeTLS(palTLSHandle_t *palTLSHandle)
 
 static int mbedtls_suite_id(palTLSSuites_t suite)
 {
-    switch (suite) {
+    /* int: PAL_TLS_PSK_WITH_AES_128_CBC_SHA256 is not a member of the upstream enum. */
+    switch ((int)suite) {
 #if PAL_ENABLE_PSK
     case PAL_TLS_PSK_WITH_AES_128_CCM_8:
         return MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8;
@@ -912,7 +915,7 @@ palStatus_t pal_plat_sslSetup(palTLSHandle_t palTLSHandle, palTLSConfHandle_t pa
         }
     }
 #endif
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     if (!conf->is_server && conf->is_dtls) {
         /* Zero-length own CID: the server sends us plain records, we carry its CID. The library
          * memcpy()s the CID even when empty, so it gets a valid pointer rather than NULL. */
@@ -942,7 +945,7 @@ palStatus_t pal_plat_handShake(palTLSHandle_t palTLSHandle, uint64_t *serverTime
         return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
     }
     ret = mbedtls_ssl_handshake(&tls->ssl);
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
     if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && tls->conf->is_server) {
         /* The cookie went out: start over and wait for the ClientHello that carries it. */
         ret = mbedtls_ssl_session_reset(&tls->ssl);
@@ -1090,7 +1093,7 @@ palStatus_t pal_plat_sslSetIOCallBacks(palTLSConfHandle_t palTLSConf, palTLSSock
     return PAL_SUCCESS;
 }
 
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
 /* DTLS server: Mbed TLS binds HelloVerifyRequest cookies to the client's transport id, which only
  * the application knows: the source address of the datagrams read during the handshake. Without
  * it the library cannot write a cookie and every DTLS server handshake failed. */
@@ -1130,7 +1133,7 @@ palStatus_t pal_plat_tlsSetSocket(palTLSConfHandle_t palTLSConf, palTLSSocket_t 
 {
     palStatus_t status = pal_plat_sslSetIOCallBacks(palTLSConf, socket, (palBIOSend_f)bio_send,
                                                     (palBIORecv_f)bio_recv);
-#if PAL_TLS_SUPPORT_SERVER_MODE
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
     palTLSConf_t *conf = conf_from_handle(palTLSConf);
     bool non_blocking = false;
 
@@ -1175,18 +1178,48 @@ palStatus_t pal_plat_setOwnCertChain(palTLSConfHandle_t palTLSConf, palX509_t *o
     return configure_own_identity(conf);
 }
 
+#ifdef MBED_CONF_MBED_CLOUD_CLIENT_PSA_SUPPORT
+/* The key is a PSA key handle; the key stays the caller's (it is not destroyed with the
+ * configuration). */
+static int load_private_key(palTLSConf_t *conf, const palPrivateKey_t *privateKey)
+{
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+    return mbedtls_pk_setup_opaque(&conf->private_key, (mbedtls_svc_key_id_t)*privateKey);
+#else
+    (void)conf;
+    (void)privateKey;
+    return MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE;
+#endif
+}
+
+static bool private_key_given(const palPrivateKey_t *privateKey)
+{
+    return privateKey != NULL && *privateKey != 0;
+}
+#else
+static int load_private_key(palTLSConf_t *conf, const palPrivateKey_t *privateKey)
+{
+    return mbedtls_pk_parse_key(&conf->private_key, privateKey->buffer, privateKey->size, NULL, 0,
+                                mbedtls_ctr_drbg_random, &conf->drbg);
+}
+
+static bool private_key_given(const palPrivateKey_t *privateKey)
+{
+    return privateKey != NULL && privateKey->buffer != NULL && privateKey->size != 0;
+}
+#endif
+
 palStatus_t pal_plat_setOwnPrivateKey(palTLSConfHandle_t palTLSConf, palPrivateKey_t *privateKey)
 {
     palTLSConf_t *conf = conf_from_handle(palTLSConf);
     int ret;
 
-    if (conf == NULL || privateKey == NULL || privateKey->buffer == NULL || privateKey->size == 0) {
+    if (conf == NULL || !private_key_given(privateKey)) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
     mbedtls_pk_free(&conf->private_key);
     mbedtls_pk_init(&conf->private_key);
-    ret = mbedtls_pk_parse_key(&conf->private_key, privateKey->buffer, privateKey->size, NULL, 0,
-                               mbedtls_ctr_drbg_random, &conf->drbg);
+    ret = load_private_key(conf, privateKey);
     if (ret != 0) {
         mbedtls_pk_free(&conf->private_key);
         mbedtls_pk_init(&conf->private_key);
@@ -1301,6 +1334,30 @@ palStatus_t pal_plat_SetLoggingCb(palTLSConfHandle_t palTLSConf, palLogFunc_f pa
     return PAL_SUCCESS;
 }
 
+palStatus_t pal_plat_setTimeCB(palTLSHandle_t *palTLSHandle, palTimerCtx_t timerCtx, palSetTimer_f setTimer,
+                               palGetTimer_f getTimer)
+{
+    palTLS_t *tls;
+
+    if (palTLSHandle == NULL || (setTimer == NULL) != (getTimer == NULL)) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    tls = tls_from_handle(*palTLSHandle);
+    if (tls == NULL || tls->conf == NULL) {
+        return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
+    }
+    /* Either timer stops the other: a PAL timer left running would wake the socket callback for
+     * a deadline nobody tracks any more. */
+    (void)pal_osTimerStop(tls->conf->timer.expiry_timer);
+    tls->conf->timer.armed = false;
+    if (setTimer == NULL) {
+        mbedtls_ssl_set_timer_cb(&tls->ssl, &tls->conf->timer, dtls_set_delay, dtls_get_delay);
+    } else {
+        mbedtls_ssl_set_timer_cb(&tls->ssl, timerCtx, setTimer, getTimer);
+    }
+    return PAL_SUCCESS;
+}
+
 void pal_plat_SetDTLSSocketCallback(palTLSConfHandle_t palTLSConf, palSocketCallback_f cb, void *argument)
 {
     palTLSConf_t *conf = conf_from_handle(palTLSConf);
@@ -1341,13 +1398,23 @@ bool pal_plat_isDtls(palTLSConfHandle_t palTLSConf)
     return conf != NULL && conf->is_dtls;
 }
 
-#if PAL_USE_SSL_SESSION_RESUME
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
+/* TLS session blob: a 4-byte big-endian length, then mbedtls_ssl_session_save() output. Upstream's
+ * SetSslSession takes no length, so the blob carries it. Device-local, never exchanged. */
+#define SESSION_BLOB_HEADER 4u
+
+static size_t session_blob_length(const uint8_t *blob)
+{
+    return ((size_t)blob[0] << 24) | ((size_t)blob[1] << 16) | ((size_t)blob[2] << 8) | (size_t)blob[3];
+}
+
 uint8_t *pal_plat_GetSslSessionBuffer(palTLSHandle_t palTLSHandle, size_t *buffer_size)
 {
     palTLS_t *tls = tls_from_handle(palTLSHandle);
     mbedtls_ssl_session session;
     uint8_t *buffer = NULL;
     size_t needed = 0;
+    size_t written = 0;
     int ret;
 
     if (tls == NULL || buffer_size == NULL) {
@@ -1359,45 +1426,70 @@ uint8_t *pal_plat_GetSslSessionBuffer(palTLSHandle_t palTLSHandle, size_t *buffe
         goto out;
     }
     ret = mbedtls_ssl_session_save(&session, NULL, 0, &needed);
-    if (ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL || needed == 0) {
+    if (ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL || needed == 0 ||
+        needed > PAL_SSL_SESSION_BUFFER_SIZE - SESSION_BLOB_HEADER) {
         goto out;
     }
     /* malloc, not mbedtls_calloc: the service layer (pal_TLS.c) frees the buffer with free(),
      * and the two differ whenever the application installs its own Mbed TLS allocator
      * (mbedtls_platform_set_calloc_free, MBEDTLS_PLATFORM_CALLOC_MACRO). */
-    buffer = malloc(needed);
+    buffer = malloc(SESSION_BLOB_HEADER + needed);
     if (buffer == NULL) {
         goto out;
     }
-    if (mbedtls_ssl_session_save(&session, buffer, needed, buffer_size) != 0) {
+    if (mbedtls_ssl_session_save(&session, buffer + SESSION_BLOB_HEADER, needed, &written) != 0 ||
+        written != needed) {
         free(buffer);
         buffer = NULL;
-        *buffer_size = 0;
+        goto out;
     }
+    buffer[0] = (uint8_t)(written >> 24);
+    buffer[1] = (uint8_t)(written >> 16);
+    buffer[2] = (uint8_t)(written >> 8);
+    buffer[3] = (uint8_t)written;
+    *buffer_size = SESSION_BLOB_HEADER + written;
 out:
     mbedtls_ssl_session_free(&session);
     return buffer;
 }
 
-palStatus_t pal_plat_SetSslSession(palTLSHandle_t palTLSHandle, const uint8_t *session_buffer, size_t buffer_size)
+void pal_plat_SetSslSession(palTLSHandle_t palTLSHandle, const uint8_t *session_buffer)
 {
     palTLS_t *tls = tls_from_handle(palTLSHandle);
     mbedtls_ssl_session session;
-    palStatus_t status = PAL_SUCCESS;
+    size_t length;
 
-    if (tls == NULL || session_buffer == NULL || buffer_size == 0) {
-        return PAL_ERR_INVALID_ARGUMENT;
+    if (tls == NULL || session_buffer == NULL) {
+        return;
     }
+    length = session_blob_length(session_buffer);
+    if (length == 0 || length > PAL_SSL_SESSION_BUFFER_SIZE - SESSION_BLOB_HEADER) {
+        return;
+    }
+    /* A blob that does not load (other library version or build options) only costs the
+     * abbreviated handshake: the full one follows. */
     mbedtls_ssl_session_init(&session);
-    if (mbedtls_ssl_session_load(&session, session_buffer, buffer_size) != 0 ||
-        mbedtls_ssl_set_session(&tls->ssl, &session) != 0) {
-        status = PAL_ERR_GENERIC_FAILURE;
+    if (mbedtls_ssl_session_load(&session, session_buffer + SESSION_BLOB_HEADER, length) == 0) {
+        (void)mbedtls_ssl_set_session(&tls->ssl, &session);
     }
     mbedtls_ssl_session_free(&session);
-    return status;
 }
 
-/* Serialising a DTLS context resets it (library behaviour), so it is reloaded at once. */
+/* The size is asked first so that a context too large for the buffer leaves the previous copy
+ * intact: the library writes as far as the buffer goes before it reports the size. */
+static int save_context(palTLS_t *tls, uint8_t *buffer, size_t size, size_t *length)
+{
+    int ret = mbedtls_ssl_context_save(&tls->ssl, NULL, 0, length);
+
+    if (ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL) {
+        return ret == 0 ? MBEDTLS_ERR_SSL_INTERNAL_ERROR : ret;
+    }
+    if (*length > size) {
+        return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
+    }
+    return mbedtls_ssl_context_save(&tls->ssl, buffer, size, length);
+}
+
 int32_t pal_plat_saveSslSessionBuffer(palTLSHandle_t palTLSHandle)
 {
     palTLS_t *tls = tls_from_handle(palTLSHandle);
@@ -1407,26 +1499,38 @@ int32_t pal_plat_saveSslSessionBuffer(palTLSHandle_t palTLSHandle)
     if (tls == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
-    ret = mbedtls_ssl_context_save(&tls->ssl, g_session_buffer, sizeof(g_session_buffer), &length);
+    if (!tls->setup_done) {
+        return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
+    }
+    ret = save_context(tls, g_session_buffer, sizeof(g_session_buffer), &length);
     if (ret != 0) {
         return translate_handshake_result(tls, ret);
     }
     g_session_length = length;
-    ret = mbedtls_ssl_context_load(&tls->ssl, g_session_buffer, g_session_length);
-    return translate_handshake_result(tls, ret);
+    return PAL_SUCCESS;
 }
 
 int32_t pal_plat_loadSslSession(palTLSHandle_t palTLSHandle)
 {
     palTLS_t *tls = tls_from_handle(palTLSHandle);
+    int ret;
 
     if (tls == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
+    if (!tls->setup_done) {
+        return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
+    }
     if (g_session_length == 0) {
         return PAL_ERR_ITEM_NOT_EXIST;
     }
-    return translate_handshake_result(tls, mbedtls_ssl_context_load(&tls->ssl, g_session_buffer, g_session_length));
+    ret = mbedtls_ssl_context_load(&tls->ssl, g_session_buffer, g_session_length);
+    if (ret != 0) {
+        /* The library frees the context when a load fails: nothing may touch it any more
+         * (upstream then crashed in the CID query). */
+        tls->setup_done = false;
+    }
+    return translate_handshake_result(tls, ret);
 }
 
 void pal_plat_removeSslSession(void)
@@ -1448,7 +1552,7 @@ const uint8_t *pal_plat_get_cid(size_t *size)
     return g_session_buffer;
 }
 
-void pal_plat_set_cid(const uint8_t *context, size_t length)
+void pal_plat_set_cid(const uint8_t *context, const size_t length)
 {
     if (context == NULL || length == 0 || length > sizeof(g_session_buffer)) {
         pal_plat_removeSslSession();
@@ -1458,23 +1562,93 @@ void pal_plat_set_cid(const uint8_t *context, size_t length)
     g_session_length = length;
 }
 
-void pal_plat_get_cid_value(palTLSHandle_t palTLSHandle, uint8_t *data, size_t *len)
+#if defined(MBEDTLS_SSL_DTLS_CONNECTION_ID) && MBEDTLS_VERSION_MAJOR == 3
+/* Mbed TLS 3 has no setter for the outgoing CID (upstream wrote the 2.x transform directly), so
+ * it is replaced in the serialised context, whose 3.x layout is: header (8), session length (4),
+ * session, randbytes (64), in-CID length (1), in-CID, out-CID length (1), out-CID, rest. The
+ * header carries the library version, so a blob of another layout never loads. */
+#define CONTEXT_HEADER_LEN 8u
+#define CONTEXT_RANDBYTES_LEN 64u
+
+static bool locate_out_cid(const uint8_t *blob, size_t length, size_t *offset)
+{
+    size_t pos = CONTEXT_HEADER_LEN + 4u;
+
+    if (length < pos) {
+        return false;
+    }
+    pos += ((size_t)blob[CONTEXT_HEADER_LEN] << 24) | ((size_t)blob[CONTEXT_HEADER_LEN + 1] << 16) |
+           ((size_t)blob[CONTEXT_HEADER_LEN + 2] << 8) | (size_t)blob[CONTEXT_HEADER_LEN + 3];
+    pos += CONTEXT_RANDBYTES_LEN;
+    if (pos >= length) {
+        return false;
+    }
+    pos += 1u + blob[pos];
+    if (pos >= length || pos + 1u + blob[pos] > length) {
+        return false;
+    }
+    *offset = pos;
+    return true;
+}
+
+static void replace_out_cid(const uint8_t *cid, size_t cid_len)
+{
+    size_t offset = 0;
+    size_t old_len;
+    size_t tail;
+
+    if (!locate_out_cid(g_session_buffer, g_session_length, &offset)) {
+        return;
+    }
+    old_len = g_session_buffer[offset];
+    if (g_session_length - old_len + cid_len > sizeof(g_session_buffer)) {
+        return;
+    }
+    tail = g_session_length - (offset + 1u + old_len);
+    memmove(&g_session_buffer[offset + 1u + cid_len], &g_session_buffer[offset + 1u + old_len], tail);
+    memcpy(&g_session_buffer[offset + 1u], cid, cid_len);
+    g_session_buffer[offset] = (uint8_t)cid_len;
+    g_session_length = g_session_length - old_len + cid_len;
+}
+#endif
+
+void pal_plat_set_cid_value(palTLSHandle_t palTLSHandle, const uint8_t *data_ptr, const size_t data_len)
+{
+#if defined(MBEDTLS_SSL_DTLS_CONNECTION_ID) && MBEDTLS_VERSION_MAJOR == 3
+    palTLS_t *tls = tls_from_handle(palTLSHandle);
+
+    if (tls == NULL || (data_ptr == NULL && data_len != 0) || data_len > MBEDTLS_SSL_CID_OUT_LEN_MAX ||
+        !tls->setup_done || !mbedtls_ssl_is_handshake_over(&tls->ssl)) {
+        return;
+    }
+    if (pal_plat_saveSslSessionBuffer(palTLSHandle) == PAL_SUCCESS) {
+        replace_out_cid(data_ptr, data_len);
+    }
+#else
+    (void)palTLSHandle;
+    (void)data_ptr;
+    (void)data_len;
+#endif
+}
+
+void pal_plat_get_cid_value(palTLSHandle_t palTLSHandle, uint8_t *data_ptr, size_t *data_len)
 {
     palTLS_t *tls = tls_from_handle(palTLSHandle);
     unsigned char peer_cid[MBEDTLS_SSL_CID_OUT_LEN_MAX];
     size_t peer_cid_len = 0;
     int enabled = MBEDTLS_SSL_CID_DISABLED;
 
-    if (len == NULL) {
+    if (data_len == NULL) {
         return;
     }
-    if (tls == NULL || data == NULL ||
+    *data_len = 0;
+    /* A context whose load failed has been freed by the library: no query on it. */
+    if (tls == NULL || data_ptr == NULL || !tls->setup_done || !tls->conf->is_dtls ||
         mbedtls_ssl_get_peer_cid(&tls->ssl, &enabled, peer_cid, &peer_cid_len) != 0 ||
-        enabled != MBEDTLS_SSL_CID_ENABLED || peer_cid_len > *len) {
-        *len = 0;
+        enabled != MBEDTLS_SSL_CID_ENABLED) {
         return;
     }
-    memcpy(data, peer_cid, peer_cid_len);
-    *len = peer_cid_len;
+    memcpy(data_ptr, peer_cid, peer_cid_len);
+    *data_len = peer_cid_len;
 }
 #endif

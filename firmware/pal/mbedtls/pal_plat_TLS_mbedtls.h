@@ -4,6 +4,7 @@
 #define PAL_PLAT_TLS_MBEDTLS_H
 
 #include "pal_plat_TLS.h"
+#include "pal_plat_tls_ext.h"
 
 /* Table A (application data) and table B (handshake) of pal_tls_spec.md section 3.10. */
 palStatus_t pal_plat_mbedtlsDataError(int mbedtls_error);

@@ -11,10 +11,9 @@
 #define PAL_USE_SECURE_TIME 0
 #endif
 
+/* An #ifdef option, as upstream: defined only when on. */
 #if defined(CONFIG_PALTLS_SERVER_MODE)
 #define PAL_TLS_SUPPORT_SERVER_MODE 1
-#else
-#define PAL_TLS_SUPPORT_SERVER_MODE 0
 #endif
 
 #define PAL_MAX_NUM_OF_TLS_CTX CONFIG_PALTLS_MAX_TLS_CONTEXTS

@@ -4,7 +4,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { repoRoot } from '../boards/registry';
+import { repoRoot } from '../util/paths';
 import { BuildError, ConfigError, DeviceError } from '../errors';
 import { run, which } from '../util/exec';
 

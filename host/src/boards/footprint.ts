@@ -3,7 +3,9 @@
 // layer can be told apart from Mbed TLS, the agent, the suite and the C library.
 import * as fs from 'fs';
 import * as path from 'path';
-import { run } from '../util/exec';
+import { Board } from './registry';
+import { boardBuildDir } from './build';
+import { run, which } from '../util/exec';
 
 export interface SizeTriple {
   text: number;
@@ -172,4 +174,23 @@ export function formatFootprint(f: Footprint): string[] {
   const reserved = Object.entries(f.reserved).map(([k, v]) => `${k} ${kib(v)}`);
   if (reserved.length) lines.push(`  RAM reserved by the linker script (not in bss): ${reserved.join(', ')}`);
   return lines;
+}
+
+/**
+ * After a bare-metal build: writes <build>/footprint.json and prints the table through the build
+ * echo. Needs arm-none-eabi-size (skipped without it); a failure is reported, never fatal.
+ */
+export async function writeFootprintReport(board: Board, image: string, buildId: string | undefined, echo?: (l: string) => void): Promise<void> {
+  const map = image.replace(/\.elf$/, '') + '.map';
+  const sizeTool = which('arm-none-eabi-size');
+  if (!sizeTool) return;
+  const out = path.join(boardBuildDir(board), 'footprint.json');
+  try {
+    const f = await computeFootprint({ board: board.id, elf: image, map, buildId, sizeTool });
+    fs.writeFileSync(out, JSON.stringify(f, null, 2) + '\n');
+    for (const l of formatFootprint(f)) echo?.(l);
+    echo?.(`  (written to ${path.relative(process.cwd(), out)})`);
+  } catch (err) {
+    echo?.(`footprint report skipped: ${(err as Error).message}`);
+  }
 }

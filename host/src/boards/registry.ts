@@ -3,6 +3,7 @@ import Ajv, { ErrorObject } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from '../errors';
+import { repoRoot } from '../util/paths';
 
 export type Flavour = 'native' | 'baremetal-qemu' | 'zephyr';
 export type NetworkMode = 'host' | 'bridge' | 'qemu-user' | 'ethernet' | 'lte';
@@ -45,11 +46,6 @@ export interface Board {
   notes?: string;
   /** Where it was loaded from (not part of the file). */
   file: string;
-}
-
-export function repoRoot(): string {
-  // host/src/boards -> repository root
-  return path.resolve(__dirname, '..', '..', '..');
 }
 
 function formatAjvError(e: ErrorObject): string {

@@ -3,8 +3,9 @@
 // Every option used here was read in Zephyr's sources; the file paths are listed in
 // docs/zephyr-verification.md, section "Host tool (west command lines)".
 import * as path from 'path';
-import { Board, repoRoot } from './registry';
+import { Board } from './registry';
 import { ConfigError } from '../errors';
+import { repoRoot } from '../util/paths';
 
 /** One way to flash a board: a `west flash` runner and how it selects a probe by serial number. */
 export interface FlashRunnerSpec {

@@ -9,6 +9,7 @@ import { MsgType, NetEventFlag, NetOp, PalDomain, PalSockType, PalStatus, Tag } 
 import { Frame } from '../protocol/frame';
 import { Session } from '../protocol/session';
 import { TlvReader, TlvWriter } from '../protocol/tlv';
+import { TcpFlow, TrafficRecorder } from '../report/capture/recorder';
 
 type Reply = TlvWriter;
 
@@ -29,6 +30,10 @@ interface BridgeSocket {
   closed: boolean;
   bound?: { address: string; port: number };
   waiters: (() => void)[];
+  /** The connection as recorded for captures (TCP sockets, when the bridge has a recorder). */
+  flow?: TcpFlow;
+  /** True when the device opened the connection (connect), false for accepted ones. */
+  deviceIsClient?: boolean;
 }
 
 function addrToString(addr: Buffer): string {
@@ -76,7 +81,12 @@ export class SocketBridge {
   private readonly replies = new Map<number, Buffer | 'pending'>();
   readonly stats = { requests: 0, duplicates: 0 };
 
-  constructor(private readonly session: Session, private readonly log: (text: string) => void = () => undefined) {
+  /** tap: records what crosses the host's sockets, for per-case packet captures. */
+  constructor(
+    private readonly session: Session,
+    private readonly log: (text: string) => void = () => undefined,
+    private readonly tap?: TrafficRecorder,
+  ) {
     session.on('netreq', (frame) => void this.onRequest(frame));
   }
 
@@ -170,6 +180,7 @@ export class SocketBridge {
         if (s.kind === 'udp') {
           s.udp = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
           s.udp.on('message', (data, rinfo) => {
+            this.tapDatagram(s, { address: rinfo.address, port: rinfo.port }, data, false);
             s.datagrams.push({ data, address: rinfo.address, port: rinfo.port });
             this.event(s, NetEventFlag.Readable);
           });
@@ -268,13 +279,20 @@ export class SocketBridge {
       sock.setNoDelay(true);
       sock.on('connect', () => {
         s.connectState = 'connected';
+        s.deviceIsClient = true;
+        s.flow = this.tap?.connect(
+          { address: sock.localAddress ?? '127.0.0.1', port: sock.localPort ?? 0 },
+          { address: sock.remoteAddress ?? address, port: sock.remotePort ?? port },
+        );
         this.event(s, NetEventFlag.Writable);
       });
       sock.on('data', (chunk) => {
+        s.flow?.data(false, chunk);
         s.rx.push(chunk);
         this.event(s, NetEventFlag.Readable);
       });
       sock.on('end', () => {
+        s.flow?.end(false);
         s.closed = true;
         this.event(s, NetEventFlag.Readable | NetEventFlag.Closed);
       });
@@ -283,6 +301,7 @@ export class SocketBridge {
           s.connectState = 'failed';
           s.connectError = errnoToPal(err);
         }
+        s.flow?.abort(false);
         s.closed = true;
         this.event(s, NetEventFlag.Error | NetEventFlag.Closed);
       });
@@ -304,6 +323,7 @@ export class SocketBridge {
         await new Promise<void>((resolve, reject) =>
           s.udp!.send(data, r.uint(Tag.Port) ?? 0, addrToString(addr), (err) => (err ? reject(err) : resolve())),
         );
+        this.tapDatagram(s, { address: addrToString(addr), port: r.uint(Tag.Port) ?? 0 }, data, true);
         s.bound ??= { address: '0.0.0.0', port: 0 };
       } catch (err) {
         return this.status(errnoToPal(err as NodeJS.ErrnoException));
@@ -314,6 +334,7 @@ export class SocketBridge {
       return this.status(s.connectState === 'connecting' ? PalStatus.SOCKET_WOULD_BLOCK : PalStatus.SOCKET_NOT_CONNECTED);
     }
     if (s.closed) return this.status(PalStatus.SOCKET_CONNECTION_CLOSED);
+    s.flow?.data(s.deviceIsClient === true, data);
     s.tcp.write(data);
     setImmediate(() => this.event(s, NetEventFlag.Writable));
     return this.status(PalStatus.SUCCESS).u32(Tag.Len, data.length);
@@ -374,12 +395,19 @@ export class SocketBridge {
       datagrams: [],
       closed: false,
       waiters: [],
+      deviceIsClient: false,
+      flow: this.tap?.connect(
+        { address: conn.remoteAddress ?? '0.0.0.0', port: conn.remotePort ?? 0 },
+        { address: conn.localAddress ?? '0.0.0.0', port: conn.localPort ?? 0 },
+      ),
     };
     conn.on('data', (chunk) => {
+      c.flow?.data(true, chunk);
       c.rx.push(chunk);
       this.event(c, NetEventFlag.Readable);
     });
     conn.on('end', () => {
+      c.flow?.end(true);
       c.closed = true;
       this.event(c, NetEventFlag.Closed);
     });
@@ -393,7 +421,23 @@ export class SocketBridge {
       .u16(Tag.Port, conn.remotePort ?? 0);
   }
 
+  /** A datagram the device sent (outgoing) or received, with the host socket's own address. */
+  private tapDatagram(s: BridgeSocket, remote: { address: string; port: number }, data: Buffer, outgoing: boolean): void {
+    if (!this.tap || !s.udp) return;
+    let local: { address: string; port: number };
+    try {
+      const a = s.udp.address();
+      local = { address: a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address, port: a.port };
+    } catch {
+      return; // not bound: nothing was sent
+    }
+    if (outgoing) this.tap.datagram(local, remote, data);
+    else this.tap.datagram(remote, local, data);
+  }
+
   private destroy(s: BridgeSocket): void {
+    // The device closing a connection is an orderly close from its side (the FIN the host sends).
+    s.flow?.end(s.deviceIsClient === true);
     s.tcp?.destroy();
     try {
       s.udp?.close();

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { repoRoot } from '../boards/registry';
+import { repoRoot } from '../util/paths';
 import { renderHtml } from '../bench/html';
 import {
   BenchReport,

@@ -1,12 +1,14 @@
 // Pieces shared by the commands: board + runner resolution, device session setup, results dir.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Board, BoardRegistry, repoRoot } from '../boards/registry';
-import { createRunner, DeviceRunner, RunnerOptions } from '../boards/runner';
+import { Board, BoardRegistry } from '../boards/registry';
+import { DeviceRunner, RunnerOptions } from '../boards/device';
+import { createRunner } from '../boards/runner';
 import { SocketBridge } from '../bridge/bridge';
 import { DeviceIdentity, Session } from '../protocol/session';
+import { TrafficRecorder } from '../report/capture/recorder';
 import { Transcript } from '../report/transcript';
-import { pickLanAddress } from '../util/net';
+import { repoRoot } from '../util/paths';
 
 export interface DeviceConnection {
   session: Session;
@@ -26,36 +28,17 @@ export function usesBridge(board: Board, forced?: boolean): boolean {
   return Boolean(forced) || board.network.mode === 'bridge';
 }
 
-export function peerHostFor(board: Board): string {
-  if (board.network.peerHost) return board.network.peerHost;
-  switch (board.network.mode) {
-    case 'qemu-user':
-      return '10.0.2.2';
-    case 'host':
-    case 'bridge':
-      return '127.0.0.1';
-    default:
-      return lanAddress() ?? '127.0.0.1';
-  }
-}
-
-function lanAddress(): string | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const os = require('os') as typeof import('os');
-  return pickLanAddress(os.networkInterfaces()); // `paltls test` uses peerPlan (util/net.ts)
-}
-
 /** Boots (or reboots) the device and syncs; the caller disposes the previous session. */
 export async function connectDevice(
   runner: DeviceRunner,
   transcript: Transcript,
-  options: { restart?: boolean; bridge?: boolean; onLine?: (line: string) => void; checkBuild?: boolean },
+  options: { restart?: boolean; bridge?: boolean; onLine?: (line: string) => void; checkBuild?: boolean; tap?: TrafficRecorder },
 ): Promise<DeviceConnection> {
   const transport = options.restart ? await runner.restart() : await runner.start();
   transcript.note(`device line: ${transport.description}`);
   const session = new Session(transport, transcript);
   if (options.onLine) session.on('line', options.onLine);
-  const bridge = options.bridge ? new SocketBridge(session, (t) => transcript.note(t)) : undefined;
+  const bridge = options.bridge ? new SocketBridge(session, (t) => transcript.note(t), options.tap) : undefined;
   const t0 = Date.now();
   const identity = await session.sync({
     timeoutMs: (runner.board.run?.syncSeconds ?? 10) * 1000,

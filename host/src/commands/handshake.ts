@@ -27,6 +27,8 @@ export interface HandshakeOptions {
   timeout?: number;
   build: boolean;
   bridge?: boolean;
+  deterministic?: boolean; // QEMU boards: -icount shift=0
+  portWaitMs?: number; // USB boards: how long to look for the serial port after flashing
 }
 
 export interface HandshakeResult {
@@ -112,7 +114,7 @@ export async function runHandshake(o: HandshakeOptions): Promise<ExitCodeValue> 
   const payload = buildHandshakeRequest(o);
   const board = resolveBoard(o.board);
   const bridge = usesBridge(board, o.bridge);
-  const runner = makeRunner(board, { port: o.port, probe: o.probe, bridge });
+  const runner = makeRunner(board, { port: o.port, probe: o.probe, bridge, deterministic: o.deterministic, portWaitMs: o.portWaitMs });
   const dir = newResultsDir(undefined, `${board.id}-handshake`);
   const transcript = new Transcript(path.join(dir, 'transcript.log'));
   try {

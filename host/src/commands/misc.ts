@@ -1,7 +1,8 @@
 // `boards`, `build`, `flash`, `peer`, `monitor`.
 import { BoardRegistry } from '../boards/registry';
 import { detectPorts } from '../boards/detect';
-import { buildHostTools, ZephyrRunner } from '../boards/runner';
+import { buildHostTools } from '../boards/build';
+import { ZephyrRunner } from '../boards/zephyrRunner';
 import { ConfigError, ExitCode, ExitCodeValue } from '../errors';
 import { PeerProcess } from '../peers/peer';
 import { FrameParser } from '../protocol/frame';
@@ -86,7 +87,14 @@ export async function runPeer(opts: { board?: string; host?: string; profiles?: 
 }
 
 /** Shows the device line: log text as is, frames decoded on one line each. */
-export async function runMonitor(opts: { board?: string; port?: string; baud?: number; raw?: boolean }): Promise<ExitCodeValue> {
+export async function runMonitor(opts: {
+  board?: string;
+  port?: string;
+  baud?: number;
+  raw?: boolean;
+  deterministic?: boolean;
+  portWaitMs?: number;
+}): Promise<ExitCodeValue> {
   const board = resolveBoard(opts.board);
   let line: Transport;
   let stop: () => Promise<void>;
@@ -95,7 +103,7 @@ export async function runMonitor(opts: { board?: string; port?: string; baud?: n
     line = t;
     stop = () => t.close();
   } else {
-    const runner = makeRunner(board, {});
+    const runner = makeRunner(board, { deterministic: opts.deterministic, portWaitMs: opts.portWaitMs });
     line = await runner.start();
     stop = () => runner.stop();
   }

@@ -4,7 +4,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildHostTools } from '../boards/runner';
+import { buildHostTools } from '../boards/build';
 import { ExitCode, ExitCodeValue, PaltlsError } from '../errors';
 import { PeerProcess, defaultPkiDir } from '../peers/peer';
 import { Needs } from '../protocol/constants';
@@ -13,6 +13,8 @@ import { ConsoleReporter } from '../report/console';
 import { EventLog } from '../report/events';
 import { writeJUnit } from '../report/junit';
 import { RunResult, summarize, TestRecord, writeJson } from '../report/results';
+import { PeerRelay } from '../report/capture/relay';
+import { CaptureMode, RunReporter } from '../report/runReport';
 import { Transcript } from '../report/transcript';
 import { CaseFilter } from '../util/glob';
 import { connectDevice, DeviceConnection, makeRunner, newResultsDir, resolveBoard, usesBridge } from './common';
@@ -35,6 +37,12 @@ export interface TestOptions {
   list?: boolean;
   /** Extra test-environment entries (`--env KEY=VALUE`), sent after the harness's own keys. */
   env?: string[];
+  /** report.html elsewhere too (it is always written in the results directory). */
+  html?: string;
+  /** Packet captures: of failed cases (default), of every case, or none (no relay either). */
+  capture?: CaptureMode;
+  deterministic?: boolean; // QEMU boards: -icount shift=0
+  portWaitMs?: number; // USB boards: how long to look for the serial port after flashing
 }
 
 const GROUP = 'pal_tls';
@@ -78,10 +86,16 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     flash: opts.flash,
     skipRebuild: !opts.build,
     bridge,
+    deterministic: opts.deterministic,
+    portWaitMs: opts.portWaitMs,
     echo: opts.verbose ? (l) => out.info(`  build| ${l}`) : undefined,
   });
   const plan = await peerPlan(board, bridge);
   const peer = new PeerProcess({ bindHost: plan.bindHost });
+  const report = new RunReporter(resultsDir, opts.capture ?? 'failed');
+  const tap = report.capturing ? report.recorder : undefined;
+  // Boards with their own network stack reach the peers through a relay that records for captures.
+  const relay = tap && !bridge ? new PeerRelay(tap, { bindHost: plan.bindHost, advertisedHost: plan.bindHost ? plan.peerHost : undefined }) : undefined;
   let conn: DeviceConnection | undefined;
   const started = Date.now();
   out.info(`paltls test: board ${board.id} (${board.flavour}), results in ${path.relative(process.cwd(), resultsDir) || '.'}`);
@@ -96,7 +110,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     }
     const onLine = opts.verbose ? (l: string): void => out.deviceLine(l) : undefined;
     const t0 = Date.now();
-    conn = await connectDevice(runner, transcript, { bridge, onLine });
+    conn = await connectDevice(runner, transcript, { bridge, onLine, tap });
     const id = conn.identity;
     events.emit({ event: 'sync', board: id.board, build: id.buildId, mbedtls: id.mbedtls, cases: id.caseCount, ms: Date.now() - t0 });
     out.info(
@@ -118,9 +132,11 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     if (selected.length === 0) {
       throw new PaltlsError(`no case matches --filter '${opts.filter ?? ''}'`, ExitCode.Config, 'list the cases with `paltls test --list`');
     }
-    const ports = await peer.start();
-    events.emit({ event: 'peer', ports: Object.fromEntries(ports) });
-    transcript.note(`peer ports: ${[...ports].map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    const peerPorts = await peer.start();
+    events.emit({ event: 'peer', ports: Object.fromEntries(peerPorts) });
+    transcript.note(`peer ports: ${[...peerPorts].map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    const ports = relay ? await relay.start(peerPorts) : peerPorts;
+    if (relay) transcript.note(`capture relay ports (sent to the device): ${[...ports].map(([k, v]) => `${k}=${v}`).join(' ')}`);
     const seed = randomBytes(48);
     const env = buildEnv(board.id, plan.peerHost, ports, seed, id);
     env.push(...extraEnv);
@@ -137,6 +153,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
       const mark = transcript.mark();
       const peerMark = Date.now();
       transcript.note(`case ${testId} start`);
+      report.caseStarted(testId);
       let record: TestRecord;
       if (!conn) {
         record = { id: testId, status: 'error', duration_ms: 0, message: 'not run: the device did not come back after the previous failure' };
@@ -150,7 +167,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
           record = { id: testId, status: 'error', duration_ms: outcome.elapsedMs, message: describeOutcome(outcome, timeoutS) };
           transcript.note(`case ${testId}: ${record.message}`);
           events.emit({ event: 'device-restart', reason: outcome.kind });
-          conn = await recover(conn, () => connectDevice(runner, transcript, { restart: true, bridge, onLine }), transcript, env);
+          conn = await recover(conn, () => connectDevice(runner, transcript, { restart: true, bridge, onLine, tap }), transcript, env);
           if (!conn) record.message += ' (restart FAILED: remaining cases not run)';
           if (!peer.running) {
             transcript.note('peer died: restarting it');
@@ -163,9 +180,13 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
       out.caseEnd(record);
       events.emit({ event: 'case-end', id: testId, status: record.status, duration_ms: record.duration_ms, message: record.message });
       if (record.status === 'failed' || record.status === 'error') {
+        const caseTranscript = transcript.slice(mark);
+        const peerLog = peer.linesSince(peerMark);
+        const bundleDir = path.join(resultsDir, 'failures', testId);
+        const capture = report.caseEnded(record, { transcript: caseTranscript, peerLog, bundleDir });
         bundles[testId] = saveBundle(resultsDir, testId, {
-          transcript: Transcript.render(transcript.slice(mark)),
-          peerLog: peer.linesSince(peerMark),
+          transcript: Transcript.render(caseTranscript),
+          peerLog,
           repro: {
             command: ['npx', 'paltls', 'test', '--board', board.id, '--filter', testId],
             argv: process.argv,
@@ -176,9 +197,10 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
             peer_ports: Object.fromEntries(ports),
             host: { node: process.version, platform: `${os.platform()} ${os.release()}` },
             result: record,
+            capture: capture ? path.relative(bundleDir, capture) : undefined,
           },
         });
-      }
+      } else report.caseEnded(record);
     }
 
     const result: RunResult = { board: board.id, build: { id: id.buildId, mbedtls: id.mbedtls }, tests: records, summary: summarize(records) };
@@ -187,8 +209,10 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     const systemOut = Object.fromEntries(Object.entries(bundles).map(([k, v]) => [k, `failure bundle: ${v}`]));
     if (opts.junit) writeJUnit(opts.junit, result, { systemOut, hostname: os.hostname() });
     writeJUnit(path.join(resultsDir, 'junit.xml'), result, { systemOut, hostname: os.hostname() });
+    const page = report.write(result, { buildId: id.buildId, mbedtls: id.mbedtls, entropyTestOnly: id.entropyTestOnly }, opts.html);
     const s = result.summary;
     const extra = Object.values(bundles).map((b) => `  failure bundle: ${path.relative(process.cwd(), b)}`);
+    extra.push(`  report: ${path.relative(process.cwd(), page)}`);
     out.summary(s, Date.now() - started, extra);
     const code = s.failed + s.error > 0 ? ExitCode.TestFailures : ExitCode.Ok;
     events.emit({ event: 'run-end', summary: { ...s }, exit: conn ? code : ExitCode.Infrastructure });
@@ -197,6 +221,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     conn?.bridge?.closeAll();
     conn?.session.dispose();
     await runner.stop().catch(() => undefined);
+    await relay?.stop().catch(() => undefined);
     await peer.stop().catch(() => undefined);
     events.close();
     await transcript.close();

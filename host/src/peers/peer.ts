@@ -4,7 +4,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { repoRoot } from '../boards/registry';
+import { repoRoot } from '../util/paths';
 import { PeerError } from '../errors';
 import { onTeardown } from '../util/cleanup';
 
