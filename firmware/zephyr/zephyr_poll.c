@@ -1,7 +1,6 @@
 /* Zephyr port, asynchronous-socket service for the reused posix network port
  * (firmware/ports/posix/posix_network.c, compiled with CONFIG_POSIX_API). It implements the
- * poll-service half of firmware/ports/posix/posix_port.h, plus the two helpers of posix_rtos.c
- * that posix_network.c calls.
+ * poll-service half of firmware/ports/posix/posix_port.h.
  *
  * Why not posix_poll.c: it creates its wake-up descriptor with eventfd(0, EFD_NONBLOCK |
  * EFD_CLOEXEC); Zephyr's <sys/eventfd.h> has no EFD_CLOEXEC (and rejects unknown flags), and its
@@ -17,7 +16,6 @@
 #include <stdbool.h>
 
 #include <zephyr/kernel.h>
-#include <zephyr/sys/printk.h>
 
 #include "posix_port.h"
 
@@ -40,36 +38,6 @@ static zephyr_poll_service_t s_poll;      /* guarded by s_poll_lock */
 /* Only the poll thread touches the snapshot. */
 static posix_socket_t *s_snapshot[CONFIG_PALTLS_MAX_ASYNC_SOCKETS];
 static struct pollfd s_snapshot_fds[CONFIG_PALTLS_MAX_ASYNC_SOCKETS];
-
-void posix_mustSucceed(int err, const char *what)
-{
-    if (err != 0) {
-        printk("paltls zephyr port: %s failed with error %d\n", what, err);
-        k_panic();
-    }
-}
-
-palStatus_t posix_rtosStatus(int err)
-{
-    switch (err) {
-    case 0:
-        return PAL_SUCCESS;
-    case ENOMEM:
-    case EAGAIN:
-        return PAL_ERR_NO_MEMORY;
-    case EINVAL:
-    case ESRCH:
-        return PAL_ERR_INVALID_ARGUMENT;
-    case ETIMEDOUT:
-        return PAL_ERR_RTOS_TIMEOUT;
-    case EBUSY:
-    case EPERM:
-    case EDEADLK:
-        return PAL_ERR_RTOS_RESOURCE;
-    default:
-        return PAL_ERR_RTOS_OS;
-    }
-}
 
 static bool zpoll_is_registered_locked(const posix_socket_t *socket)
 {

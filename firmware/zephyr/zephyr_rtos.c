@@ -12,13 +12,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <zephyr/kernel.h>
 #include <zephyr/random/random.h>
 #include <zephyr/sys/printk.h>
 
+#include "mbedtls/build_info.h"
 #include "mbedtls/platform_time.h"
+#include "mbedtls/platform_util.h"
 #include "pal_plat_rtos.h"
+#include "zephyr_mbedtls_check.h"
 
 /* ---- threads -------------------------------------------------------------------------------- */
 
@@ -34,7 +38,7 @@ static zephyr_thread_slot_t s_threads[CONFIG_PALTLS_THREAD_POOL_SIZE];
 static K_MUTEX_DEFINE(s_thread_lock);
 
 /* PAL priorities 0 (idle) .. 10 (realtime) onto preemptible Zephyr priorities, where a smaller
- * number runs first. The agent thread runs at PALTLS_ZEPHYR_AGENT_PRIORITY (main.c). */
+ * number runs first. The agent runs on Zephyr's main thread (CONFIG_MAIN_THREAD_PRIORITY). */
 static int zephyr_priority(palThreadPriority_t priority)
 {
     int pal = (int)priority;
@@ -269,17 +273,37 @@ palStatus_t pal_plat_osSemaphoreDelete(palSemaphoreID_t semaphoreID)
 
 /* ---- timers --------------------------------------------------------------------------------- */
 
+/* A timer deleted from its own callback cannot be freed there: the work queue still writes to
+ * the work item after the handler returns (kernel/work.c, work_queue_main clears RUNNING and
+ * finishes pending cancels). Such a timer goes on a list that a second work item frees; the queue
+ * runs one item at a time, so that item runs only after the queue is done with the deleted one.
+ * Only the queue thread touches the list, so it needs no lock. */
 typedef struct zephyr_timer {
     struct k_timer timer; /* expiry runs in interrupt context: it only queues the work item */
     struct k_work work;   /* runs the callback on s_timer_queue */
     palTimerFuncPtr function;
     void *argument;
     palTimerType_t type;
+    struct zephyr_timer *next_deleted;
 } zephyr_timer_t;
 
 K_THREAD_STACK_DEFINE(s_timer_stack, CONFIG_PALTLS_TIMER_STACK_SIZE);
 static struct k_work_q s_timer_queue;
 static bool s_timer_queue_started;
+static zephyr_timer_t *s_timers_deleted; /* timer queue thread only */
+
+static void zephyr_timer_reap(struct k_work *work)
+{
+    (void)work;
+    while (s_timers_deleted != NULL) {
+        zephyr_timer_t *timer = s_timers_deleted;
+
+        s_timers_deleted = timer->next_deleted;
+        free(timer);
+    }
+}
+
+static K_WORK_DEFINE(s_timer_reaper, zephyr_timer_reap);
 
 static void zephyr_timer_work(struct k_work *work)
 {
@@ -306,6 +330,7 @@ palStatus_t pal_plat_osTimerCreate(palTimerFuncPtr function, void *funcArgument,
     timer->function = function;
     timer->argument = funcArgument;
     timer->type = timerType;
+    timer->next_deleted = NULL;
     k_timer_init(&timer->timer, zephyr_timer_expiry, NULL);
     k_work_init(&timer->work, zephyr_timer_work);
     *timerID = (palTimerID_t)timer;
@@ -334,20 +359,26 @@ palStatus_t pal_plat_osTimerStop(palTimerID_t timerID)
     return PAL_SUCCESS;
 }
 
-/* Waits for a running callback (it may still use the argument), unless called from it. */
+/* Waits for a running callback (it may still use the argument), unless called from a callback:
+ * then the queue thread cannot be running this timer's work except as the caller itself, and
+ * the free is left to the reaper. */
 palStatus_t pal_plat_osTimerDelete(palTimerID_t timerID)
 {
     zephyr_timer_t *timer = (zephyr_timer_t *)timerID;
     struct k_work_sync sync;
 
     k_timer_stop(&timer->timer);
-    if (k_current_get() == k_work_queue_thread_get(&s_timer_queue)) {
-        (void)k_work_cancel(&timer->work);
-    } else {
+    if (k_current_get() != k_work_queue_thread_get(&s_timer_queue)) {
         (void)k_work_cancel_sync(&timer->work, &sync);
+        free(timer);
+        return PAL_SUCCESS;
     }
-    free(timer);
-    return PAL_SUCCESS;
+    (void)k_work_cancel(&timer->work);
+    timer->next_deleted = s_timers_deleted;
+    s_timers_deleted = timer;
+    /* 0 (already queued) or 1 (queued): the reaper will run. A negative value means the queue
+     * refuses work, which a running queue thread never does. */
+    return k_work_submit_to_queue(&s_timer_queue, &s_timer_reaper) >= 0 ? PAL_SUCCESS : PAL_ERR_RTOS_OS;
 }
 
 /* ---- life cycle and entropy ----------------------------------------------------------------- */
@@ -384,5 +415,17 @@ palStatus_t pal_plat_osRandomBuffer(uint8_t *randomBuf, size_t bufSizeBytes)
 __attribute__((weak)) mbedtls_ms_time_t mbedtls_ms_time(void)
 {
     return (mbedtls_ms_time_t)k_uptime_get();
+}
+#endif
+
+#if defined(MBEDTLS_PLATFORM_GMTIME_R_ALT)
+/* Mbed TLS's own version falls back to gmtime() without a lock when it does not recognise a
+ * POSIX system (library/platform_util.c), and certificate date checks run on several PAL
+ * threads; gmtime_r() keeps its result in the caller's buffer. */
+struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
+{
+    time_t seconds = (time_t)*tt;
+
+    return gmtime_r(&seconds, tm_buf);
 }
 #endif

@@ -52,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-build', 'do not (re)build before running')
     .option('--no-flash', 'Zephyr boards: do not flash, use the image already on the board')
     .option('--bridge', 'route the device sockets through the serial socket bridge')
+    .option('--conf <file>', 'Zephyr boards: extra Kconfig fragment for west build (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--list', 'list the device manifest and exit')
     .option('-v, --verbose', 'show build output and the device log')
     .option('--deterministic', 'QEMU boards: -icount shift=0, per-case instruction counts (metric "instructions")')
@@ -114,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("build a board's image (incremental) plus the test peer and PKI")
     .option('-b, --board <id>', 'board id')
     .option('--bridge', 'build with the serial socket bridge (Zephyr boards)')
+    .option('--conf <file>', 'Zephyr boards: extra Kconfig fragment for west build (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .action(wrap(runBuild));
 
   program

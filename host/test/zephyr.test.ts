@@ -9,7 +9,7 @@ import { SerialPort } from 'serialport';
 import { findBoardPort, sameProbeSerial } from '../src/boards/detect';
 import { Board, BoardRegistry } from '../src/boards/registry';
 import { ZephyrRunner } from '../src/boards/zephyrRunner';
-import { escapeQemuMux, flashRunners, zephyrRunArgs } from '../src/boards/zephyr';
+import { escapeQemuMux, flashRunners, zephyrBoardFileProblems, zephyrBoardFileStem, zephyrRunArgs } from '../src/boards/zephyr';
 import { runFlash as runFlashCommand } from '../src/commands/misc';
 import { BuildError, ConfigError, DeviceError, ExitCode, PaltlsError, PeerError } from '../src/errors';
 import { peerPlan, pickLanAddress } from '../src/util/net';
@@ -20,29 +20,27 @@ const ROOT = repoRoot();
 const abs = (p: string): string => path.join(ROOT, p);
 const SN = 'PROBE-SN-0001';
 
-/** Every Zephyr board: the exact build line (sockets transport). */
+/**
+ * Every Zephyr board: the exact build line. No board fragment or overlay on it: Zephyr applies
+ * firmware/boards/<target, / as _>.conf and .overlay by itself, so this is what a Zephyr user types
+ * (plus the PAL transport, always explicit).
+ */
 const BUILD: Record<string, string[]> = {
   'zephyr-mps2-an385': [
     'build', '-b', 'mps2/an385', '-d', abs('build/zephyr-mps2-an385'), '-p', 'auto', abs('firmware'), '--',
-    `-DEXTRA_CONF_FILE=${abs('boards/zephyr-mps2-an385/board.conf')}`,
-    '-DCONFIG_PALTLS_TRANSPORT_SOCKETS=y',
+    '-DCONFIG_PALTLS_TRANSPORT_BRIDGE=y',
     '-DQEMU_PTY=1',
   ],
   'zephyr-nrf9160dk': [
     'build', '-b', 'nrf9160dk/nrf9160/ns', '-d', abs('build/zephyr-nrf9160dk'), '-p', 'auto', '--sysbuild', abs('firmware'), '--',
-    `-Dfirmware_EXTRA_CONF_FILE=${abs('boards/zephyr-nrf9160dk/board.conf')}`,
     '-Dfirmware_CONFIG_PALTLS_TRANSPORT_SOCKETS=y',
   ],
   'zephyr-nucleo-f429zi': [
     'build', '-b', 'nucleo_f429zi', '-d', abs('build/zephyr-nucleo-f429zi'), '-p', 'auto', abs('firmware'), '--',
-    `-DEXTRA_CONF_FILE=${abs('boards/zephyr-nucleo-f429zi/board.conf')}`,
-    `-DEXTRA_DTC_OVERLAY_FILE=${abs('boards/zephyr-nucleo-f429zi/board.overlay')}`,
     '-DCONFIG_PALTLS_TRANSPORT_SOCKETS=y',
   ],
   'zephyr-nucleo-h743zi': [
     'build', '-b', 'nucleo_h743zi', '-d', abs('build/zephyr-nucleo-h743zi'), '-p', 'auto', abs('firmware'), '--',
-    `-DEXTRA_CONF_FILE=${abs('boards/zephyr-nucleo-h743zi/board.conf')}`,
-    `-DEXTRA_DTC_OVERLAY_FILE=${abs('boards/zephyr-nucleo-h743zi/board.overlay')}`,
     '-DCONFIG_PALTLS_TRANSPORT_SOCKETS=y',
   ],
 };
@@ -134,6 +132,60 @@ describe('Zephyr boards: west command lines (fake west on PATH)', () => {
       assert.deepEqual(west.calls(), [{ argv: expected, cwd: ROOT }]);
     });
   }
+
+  it('no command line carries a board fragment or overlay (EXTRA_CONF_FILE / EXTRA_DTC_OVERLAY_FILE)', async () => {
+    for (const b of zephyrBoards) await new ZephyrRunner(b, {}).build();
+    const argv = west.calls().flatMap((c) => c.argv);
+    assert.equal(west.calls().length, zephyrBoards.length);
+    assert.deepEqual(argv.filter((a) => /EXTRA_CONF_FILE|EXTRA_DTC_OVERLAY_FILE|DTC_OVERLAY_FILE|CONF_FILE/.test(a)), []);
+  });
+
+  it('--conf passes the user\'s fragments as EXTRA_CONF_FILE, absolute, namespaced under sysbuild', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paltls-conf-'));
+    const a = path.join(dir, 'debug.conf');
+    const b = path.join(dir, 'more.conf');
+    fs.writeFileSync(a, 'CONFIG_MBEDTLS_DEBUG=y\n');
+    fs.writeFileSync(b, 'CONFIG_PALTLS_MAX_TLS_CONTEXTS=2\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      await new ZephyrRunner(reg.get('zephyr-nucleo-f429zi'), { conf: ['debug.conf', b] }).build();
+      await new ZephyrRunner(reg.get('zephyr-nrf9160dk'), { conf: [a] }).build();
+    } finally {
+      process.chdir(cwd);
+    }
+    const [f429, nrf] = west.calls().map((c) => c.argv);
+    assert.deepEqual(f429, [...BUILD['zephyr-nucleo-f429zi']!.slice(0, -1), `-DEXTRA_CONF_FILE=${a};${b}`, '-DCONFIG_PALTLS_TRANSPORT_SOCKETS=y']);
+    assert.deepEqual(nrf, [...BUILD['zephyr-nrf9160dk']!.slice(0, -1), `-Dfirmware_EXTRA_CONF_FILE=${a}`, '-Dfirmware_CONFIG_PALTLS_TRANSPORT_SOCKETS=y']);
+    const e = await rejects(new ZephyrRunner(reg.get('zephyr-nucleo-f429zi'), { conf: [path.join(dir, 'missing.conf')] }).build());
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /--conf: no such file: .*missing\.conf/);
+    assert.equal(west.calls().length, 2, 'west must not run for a missing fragment');
+  });
+
+  it('board files: Zephyr names them after the target with / as _; the registry lists existing ones', () => {
+    assert.equal(zephyrBoardFileStem('mps2/an385'), 'mps2_an385');
+    assert.equal(zephyrBoardFileStem('nrf9160dk/nrf9160/ns'), 'nrf9160dk_nrf9160_ns');
+    assert.equal(zephyrBoardFileStem('nucleo_f429zi'), 'nucleo_f429zi');
+    for (const b of zephyrBoards) assert.deepEqual(zephyrBoardFileProblems(b), [], b.id);
+    const wrong = { ...reg.get('zephyr-nrf9160dk') };
+    wrong.zephyr = { board: 'nrf9160dk/nrf9160/ns', boardFiles: ['firmware/boards/nrf9160dk_ns.conf'] };
+    assert.deepEqual(zephyrBoardFileProblems(wrong), [
+      'board zephyr-nrf9160dk: firmware/boards/nrf9160dk_ns.conf is not named after nrf9160dk/nrf9160/ns (Zephyr looks for nrf9160dk_nrf9160_ns.conf/.overlay)',
+      'board zephyr-nrf9160dk: firmware/boards/nrf9160dk_ns.conf does not exist',
+    ]);
+    const none = { ...reg.get('zephyr-nucleo-f429zi') };
+    none.zephyr = { board: 'nucleo_f429zi' };
+    assert.deepEqual(zephyrBoardFileProblems(none), ['board zephyr-nucleo-f429zi: no firmware/boards/nucleo_f429zi.conf in zephyr.boardFiles']);
+  });
+
+  it('sysbuild boards read the build id from the application image directory', () => {
+    for (const b of zephyrBoards) {
+      const sysbuild = (b.zephyr?.westBuildArgs ?? []).includes('--sysbuild');
+      const imageDir = `${path.basename(b.build.source ?? 'firmware')}/`;
+      assert.equal((b.build.idFile ?? '').startsWith(imageDir), sysbuild, b.id);
+    }
+  });
 
   it('--bridge builds the serial socket bridge transport (and back to sockets without it)', async () => {
     await new ZephyrRunner(reg.get('zephyr-nucleo-f429zi'), { bridge: true }).build();
@@ -290,8 +342,8 @@ describe('Zephyr boards: west command lines (fake west on PATH)', () => {
       assert.deepEqual(await peerPlan(board('zephyr-nrf9160dk'), false, lan), { bindHost: '0.0.0.0', peerHost: '192.168.7.20' });
     });
 
-    it('QEMU user networking: peers on loopback, the guest reaches them at 10.0.2.2', async () => {
-      assert.deepEqual(await peerPlan(board('zephyr-mps2-an385'), false, lan), { peerHost: '10.0.2.2' });
+    it('QEMU mps2/an385 (no NIC, serial bridge): the host makes the connections, peers on loopback', async () => {
+      assert.deepEqual(await peerPlan(board('zephyr-mps2-an385'), false, lan), { peerHost: '127.0.0.1' });
     });
 
     it('--bridge: the host makes the connections, peers stay on loopback', async () => {

@@ -956,6 +956,63 @@ static void rtosTimerStopBeforeExpiryCancels(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_RTOS_TIMEOUT, pal_osSemaphoreWait(g_timerFired, 0, NULL));
 }
 
+/* The PAL lets a callback delete its own timer. A port may hand the memory back only after the
+ * callback has returned (the Zephyr port's work queue still writes to the timer's work item
+ * then, so it frees from a second work item): the heap is watched for a while, not at once.
+ * Under ASan (native) a port that touches the timer after the callback fails here. */
+#define CORE_SELF_DELETE_ROUNDS 8u
+
+static palTimerID_t g_selfTimer = NULLPTR;
+static palStatus_t g_selfDeleteStatus = PAL_SUCCESS;
+
+static void core_selfDeletingCallback(void const *argument)
+{
+    (void)argument;
+    g_selfDeleteStatus = pal_osTimerDelete(&g_selfTimer);
+    (void)pal_osSemaphoreRelease(g_timerFired); /* a failure shows as a missing expiry */
+}
+
+static void core_deleteSelfTimer(void *argument)
+{
+    (void)argument;
+    if ((g_selfTimer != NULLPTR && pal_osTimerDelete(&g_selfTimer) != PAL_SUCCESS) ||
+        (g_timerFired != NULLPTR && pal_osSemaphoreDelete(&g_timerFired) != PAL_SUCCESS)) {
+        paltest_fail(__FILE__, __LINE__, "deleting the timer or its semaphore failed");
+    }
+}
+
+static bool core_heapReturnsTo(size_t expected, uint32_t within_ms)
+{
+    for (uint32_t waited = 0; paltest_heap_in_use() != expected; waited += 10u) {
+        if (waited >= within_ms || pal_osDelay(10) != PAL_SUCCESS) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void rtosTimerDeletedFromItsOwnCallback(void)
+{
+    size_t heap_before;
+
+    PALTEST_ASSERT_SUCCESS(pal_osSemaphoreCreate(0, &g_timerFired));
+    paltest_defer(core_deleteSelfTimer, NULL);
+    heap_before = paltest_heap_in_use();
+    for (uint32_t round = 0; round < CORE_SELF_DELETE_ROUNDS; round++) {
+        g_selfDeleteStatus = PAL_ERR_GENERIC_FAILURE;
+        PALTEST_ASSERT_SUCCESS(pal_osTimerCreate(core_selfDeletingCallback, NULL,
+                                                 round % 2u == 0u ? palOsTimerPeriodic : palOsTimerOnce, &g_selfTimer));
+        PALTEST_ASSERT_SUCCESS(pal_osTimerStart(g_selfTimer, 5));
+        PALTEST_ASSERT_SUCCESS(pal_osSemaphoreWait(g_timerFired, CORE_WAIT_MS, NULL));
+        PALTEST_ASSERT_SUCCESS(g_selfDeleteStatus);
+        PALTEST_ASSERT(g_selfTimer == NULLPTR);
+    }
+    /* A deleted periodic timer never fires again. */
+    PALTEST_ASSERT_SUCCESS(pal_osDelay(40));
+    PALTEST_ASSERT_STATUS(PAL_ERR_RTOS_TIMEOUT, pal_osSemaphoreWait(g_timerFired, 0, NULL));
+    PALTEST_ASSERT(core_heapReturnsTo(heap_before, CORE_WAIT_MS));
+}
+
 typedef struct core_worker {
     uint32_t input;
     uint32_t output;
@@ -1216,6 +1273,7 @@ const paltest_case_t paltest_core_cases[] = {
     { "rtosTimerOneShotFiresOnce", rtosTimerOneShotFiresOnce, 0 },
     { "rtosTimerPeriodicFiresUntilStopped", rtosTimerPeriodicFiresUntilStopped, 0 },
     { "rtosTimerStopBeforeExpiryCancels", rtosTimerStopBeforeExpiryCancels, 0 },
+    { "rtosTimerDeletedFromItsOwnCallback", rtosTimerDeletedFromItsOwnCallback, 0 },
     { "rtosTimerZeroPeriodRefused", rtosTimerZeroPeriodRefused, 0 },
     { "rtosThreadRunsAndJoins", rtosThreadRunsAndJoins, PALTEST_NEEDS_THREADS },
     { "rtosInvalidArgumentsRejected", rtosInvalidArgumentsRejected, 0 },

@@ -44,6 +44,10 @@
 #endif
 
 /* Storage items survive reset only with the settings backend. */
+#if defined(CONFIG_PALTLS_STORAGE_SETTINGS)
 #define PAL_USE_INTERNAL_FLASH 1
+#else
+#define PAL_USE_INTERNAL_FLASH 0
+#endif
 
 #endif

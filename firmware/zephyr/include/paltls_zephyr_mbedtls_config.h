@@ -24,6 +24,12 @@
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
 #endif
 
+/* Certificate dates through gmtime_r() (firmware/zephyr/zephyr_rtos.c): Mbed TLS does not see
+ * Zephyr as POSIX and would call the non-reentrant gmtime() from several PAL threads. */
+#if defined(MBEDTLS_HAVE_TIME_DATE) /* certificate flavours only */
+#define MBEDTLS_PLATFORM_GMTIME_R_ALT
+#endif
+
 /* No MBEDTLS_MEMORY_BUFFER_ALLOC_C: prj.conf leaves CONFIG_MBEDTLS_ENABLE_HEAP off, so Mbed TLS
  * allocates from the C library heap, which is thread-safe (the buffer allocator is not without
  * MBEDTLS_THREADING_C, and PAL threads use TLS concurrently). */

@@ -14,6 +14,7 @@ export interface RunnerOptions {
   echo?: (line: string) => void; // build output
   verbose?: boolean;
   bridge?: boolean;
+  conf?: string[]; // --conf (Zephyr boards: extra Kconfig fragments for west build)
 }
 
 export interface DeviceRunner {

@@ -28,7 +28,7 @@ export interface Board {
   title: string;
   flavour: Flavour;
   default?: boolean;
-  zephyr?: { board: string; extraConf?: string[]; overlays?: string[]; westBuildArgs?: string[] };
+  zephyr?: { board: string; boardFiles?: string[]; westBuildArgs?: string[] };
   flash?: FlashSpec & { alternatives?: FlashSpec[] };
   usb?: BoardUsb[];
   console: { baud: number };

@@ -2,6 +2,7 @@
 // selection, kept as pure functions so they can be checked without Zephyr (host/test/zephyr*.ts).
 // Every option used here was read in Zephyr's sources; the file paths are listed in
 // docs/zephyr-verification.md, section "Host tool (west command lines)".
+import * as fs from 'fs';
 import * as path from 'path';
 import { Board } from './registry';
 import { ConfigError } from '../errors';
@@ -19,6 +20,8 @@ export interface FlashRunnerSpec {
 
 export interface ZephyrBuildOptions {
   bridge?: boolean;
+  /** --conf: extra Kconfig fragments of the user's (the board's own come from firmware/boards/). */
+  conf?: string[];
 }
 
 export interface ZephyrFlashOptions {
@@ -84,19 +87,49 @@ function appVariable(board: Board, name: string): string {
 }
 
 /**
+ * The name Zephyr gives a board target's files in an application's boards/ directory: the board
+ * and its qualifiers joined by '_' (cmake/modules/extensions.cmake, zephyr_build_string), e.g.
+ * nrf9160dk/nrf9160/ns -> nrf9160dk_nrf9160_ns. (Single-SoC boards may also drop the SoC, as
+ * nucleo_f429zi does because its target names no SoC.)
+ */
+export function zephyrBoardFileStem(target: string): string {
+  return target.split('/').join('_');
+}
+
+/** What is wrong with a board's registry entry against the application's board files. */
+export function zephyrBoardFileProblems(board: Board): string[] {
+  const z = board.zephyr;
+  if (!z) return [`board ${board.id} has no zephyr section`];
+  const files = z.boardFiles ?? [];
+  const stem = zephyrBoardFileStem(z.board);
+  const problems: string[] = [];
+  if (!files.some((f) => f.endsWith('.conf'))) problems.push(`board ${board.id}: no firmware/boards/${stem}.conf in zephyr.boardFiles`);
+  for (const f of files) {
+    const base = path.basename(f).replace(/\.(conf|overlay)$/, '');
+    if (base !== stem) problems.push(`board ${board.id}: ${f} is not named after ${z.board} (Zephyr looks for ${stem}.conf/.overlay)`);
+    if (!fs.existsSync(path.resolve(repoRoot(), f))) problems.push(`board ${board.id}: ${f} does not exist`);
+  }
+  return problems;
+}
+
+/**
  * `west build -b <target> -d <build dir> -p auto [board args] <source dir> -- <cmake args>`.
- * Paths are absolute (Zephyr resolves relative EXTRA_CONF_FILE entries against the application
- * directory, not against the current directory). The PAL transport is always given explicitly so
- * that a build dir configured for --bridge goes back to sockets on the next build.
+ * The board's settings are not passed: Zephyr applies firmware/boards/<stem>.conf and .overlay by
+ * itself, so this is the command a Zephyr user types. Only the PAL transport is always given, so
+ * that a build dir configured for --bridge goes back to sockets on the next build, and --conf
+ * fragments (absolute: Zephyr resolves relative EXTRA_CONF_FILE entries against the application
+ * directory, not the current one).
  */
 export function zephyrBuildArgs(board: Board, options: ZephyrBuildOptions = {}): string[] {
   const z = board.zephyr;
   if (!z) throw new ConfigError(`board ${board.id} has no zephyr section in the registry`);
-  const root = repoRoot();
   const args = ['build', '-b', z.board, '-d', zephyrBuildDir(board), '-p', 'auto', ...(z.westBuildArgs ?? []), zephyrSourceDir(board)];
   const cmake: string[] = [];
-  if (z.extraConf?.length) cmake.push(`-D${appVariable(board, 'EXTRA_CONF_FILE')}=${z.extraConf.map((f) => path.resolve(root, f)).join(';')}`);
-  if (z.overlays?.length) cmake.push(`-D${appVariable(board, 'EXTRA_DTC_OVERLAY_FILE')}=${z.overlays.map((f) => path.resolve(root, f)).join(';')}`);
+  if (options.conf?.length) {
+    const missing = options.conf.filter((f) => !fs.existsSync(path.resolve(f)));
+    if (missing.length) throw new ConfigError(`--conf: no such file: ${missing.join(', ')}`, 'give the path of a Kconfig fragment (CONFIG_X=y lines)');
+    cmake.push(`-D${appVariable(board, 'EXTRA_CONF_FILE')}=${options.conf.map((f) => path.resolve(f)).join(';')}`);
+  }
   const bridge = options.bridge || board.network.mode === 'bridge';
   cmake.push(`-D${appVariable(board, bridge ? 'CONFIG_PALTLS_TRANSPORT_BRIDGE' : 'CONFIG_PALTLS_TRANSPORT_SOCKETS')}=y`);
   // Emulated boards: console on a pty (cmake/emu/qemu.cmake: -chardev pty,id=con,mux=on).

@@ -42,7 +42,7 @@ export class ZephyrRunner implements DeviceRunner {
   }
 
   westBuildArgs(): string[] {
-    return zephyrBuildArgs(this.board, { bridge: this.options.bridge });
+    return zephyrBuildArgs(this.board, { bridge: this.options.bridge, conf: this.options.conf });
   }
 
   westFlashArgs(): string[] {

@@ -37,10 +37,10 @@ export async function runBoards(opts: { json?: boolean }): Promise<ExitCodeValue
   return ExitCode.Ok;
 }
 
-export async function runBuild(opts: { board?: string; verbose?: boolean; bridge?: boolean }): Promise<ExitCodeValue> {
+export async function runBuild(opts: { board?: string; verbose?: boolean; bridge?: boolean; conf?: string[] }): Promise<ExitCodeValue> {
   const board = resolveBoard(opts.board);
   const echo = (l: string): void => void process.stdout.write(`${l}\n`);
-  const runner = makeRunner(board, { echo, bridge: opts.bridge });
+  const runner = makeRunner(board, { echo, bridge: opts.bridge, conf: opts.conf });
   await runner.build();
   await buildHostTools(echo);
   const id = runner.expectedBuildId();

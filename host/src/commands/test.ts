@@ -33,6 +33,8 @@ export interface TestOptions {
   results?: string;
   build: boolean;
   bridge?: boolean;
+  /** `--conf`: extra Kconfig fragments for a Zephyr build. */
+  conf?: string[];
   verbose?: boolean;
   list?: boolean;
   /** Extra test-environment entries (`--env KEY=VALUE`), sent after the harness's own keys. */
@@ -86,6 +88,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     flash: opts.flash,
     skipRebuild: !opts.build,
     bridge,
+    conf: opts.conf,
     deterministic: opts.deterministic,
     portWaitMs: opts.portWaitMs,
     echo: opts.verbose ? (l) => out.info(`  build| ${l}`) : undefined,
