@@ -4,7 +4,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FlavourSection, flavourFootprint, flavourTargets } from '../src/bench/flavours';
+import { FlavourTable, flavourFootprint, flavourTargets, formatFlavours } from '../src/bench/flavours';
 import { renderHtml } from '../src/bench/html';
 import { BenchReport, compareRuns, evaluateTargets, formatReport, qemuSection, SCHEMA } from '../src/bench/report';
 import { archiveSizesFromMap, benchBuildDirs, parseBenchLines, runQemuBench } from '../src/bench/run';
@@ -90,7 +90,7 @@ describe('bench report', () => {
   it('puts every flavour side by side with its raw client and checks the issue-11 footprint bounds', () => {
     const size = (rom: number) => ({ text: rom - 100, data: 100, bss: 50, rom });
     const layer = (rom: number) => ({ rom, data: 0, objects: { pal_TLS: { rom, data: 0 } } });
-    const flavours: FlavourSection = {
+    const flavours: FlavourTable = {
       'minimal-psk': flavourFootprint(size(33000), size(29000), layer(5000)),
       cert: flavourFootprint(size(80000), size(73000), layer(6500)),
       'cert+p256m': flavourFootprint(size(98000), size(91000), layer(6600)),
@@ -117,7 +117,7 @@ describe('bench report', () => {
     assert.equal(t.flavour_minimal_psk_overhead_instructions!.met, false);
     assert.equal(t.flavour_cert_p256m_instructions_ecdhe!.met, null);
     const report: BenchReport = { schema: SCHEMA, generated_at: 'now', mbedtls_config: 'x', boards: ['qemu'], targets: [], duration_s: 0, flavours };
-    const text = formatReport(report);
+    const text = formatFlavours(report);
     assert.match(text, /Footprint per flavour/);
     assert.match(text, /minimal-psk\s+33,000\s+29,000\s+4,000\s+5,000/);
     assert.match(renderHtml(report), /<td>cert<\/td><td class="n">80,000<\/td><td class="n">73,000<\/td>/);

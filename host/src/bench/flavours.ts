@@ -2,7 +2,7 @@
 // PAL client and the raw Mbed TLS client of each flavour, built from the same flavour
 // configuration in build-bench-m3, side by side, with the issue-11 footprint targets.
 import { ObjectSizes, SectionSizes } from './run';
-import { HandshakeTable, QemuSection, SUITES, Target, target, TRANSPORTS, worst } from './report';
+import { BenchReport, FlavourFootprint, fmtInt, HandshakeTable, SUITES, tableText, Target, target, TRANSPORTS, worst } from './report';
 
 /** The flavours and, for the certificate flavours, their p256-m option ("+p256m"). */
 export const FLAVOURS = ['minimal-psk', 'cert', 'cert+p256m', 'full', 'full+p256m'] as const;
@@ -22,15 +22,8 @@ export const flavourImages = (f: Flavour): { pal: string; raw: string; archive: 
   return { pal: `fp_${set}_pal`, raw: `fp_${set}_raw`, archive: `libfp_pal_core_${set}.a` };
 };
 
-export interface FlavourFootprint {
-  pal: SectionSizes;
-  raw: SectionSizes;
-  /** PAL image flash - raw image flash */
-  pal_increment: number;
-  pal_layer: { rom: number; data: number; objects: ObjectSizes['objects'] };
-  /** The QEMU harness of the flavour (bench_m3_<flavour>.elf; full: bench_m3.elf). */
-  qemu?: QemuSection;
-}
+/** The flavours of one bench run, each with its images and harness. */
+export type FlavourTable = Record<Flavour, FlavourFootprint>;
 
 /** The harness image of a flavour in build-bench-m3. */
 export const flavourHarness = (f: Flavour): string => (f === 'full' ? 'bench_m3' : `bench_m3_${f.replace(/[-+]/g, '_')}`);
@@ -69,7 +62,6 @@ export function flavourSummary(hs: HandshakeTable | undefined): FlavourSummary {
   };
 }
 
-export type FlavourSection = Record<Flavour, FlavourFootprint>;
 
 export function flavourFootprint(pal: SectionSizes, raw: SectionSizes, layer: ObjectSizes): FlavourFootprint {
   return { pal, raw, pal_increment: pal.rom - raw.rom, pal_layer: { rom: layer.rom, data: layer.data, objects: layer.objects } };
@@ -78,7 +70,7 @@ export function flavourFootprint(pal: SectionSizes, raw: SectionSizes, layer: Ob
 const overheadPct = (ratio: number | null): number | null => (ratio === null ? null : Math.round((ratio - 1) * 10000) / 100);
 
 /** The issue-11 targets: footprint (flash bytes), minimal-psk heap and wire bytes, PAL overhead. */
-export function flavourTargets(f: FlavourSection): Target[] {
+export function flavourTargets(f: FlavourTable): Target[] {
   const out: Target[] = [
     target('flavour_minimal_psk_rom', 'minimal-psk: linked PAL client flash', 'B', 36 * 1024, f['minimal-psk'].pal.rom, 'fp_minimal_psk_pal.elf'),
     target('flavour_minimal_psk_pal_increment', 'minimal-psk: PAL client flash above the raw Mbed TLS client', 'B', 3 * 1024,
@@ -110,4 +102,30 @@ export function flavourTargets(f: FlavourSection): Target[] {
     );
   }
   return out;
+}
+
+/** The per-flavour text tables of `paltls bench` (empty without flavours). */
+export function formatFlavours(r: BenchReport): string {
+  if (!r.flavours) return '';
+  const parts: string[] = [];
+    const rows = Object.entries(r.flavours).map(([name, f]) => [
+      name, fmtInt(f.pal.rom), fmtInt(f.raw.rom), fmtInt(f.pal_increment), fmtInt(f.pal_layer.rom), fmtInt(f.pal.bss), fmtInt(f.raw.bss),
+    ]);
+    parts.push(
+      'Footprint per flavour (linked client images, same flavour configuration for PAL and raw; bytes)\n' +
+        tableText(['flavour', 'PAL flash', 'raw flash', 'PAL - raw', 'PAL layer', 'PAL bss', 'raw bss'], rows, 1),
+    );
+    const opt = (v: number | null, digits?: number): string => (v === null ? '-' : digits === undefined ? fmtInt(v) : v.toFixed(digits));
+    const qrows = Object.entries(r.flavours).map(([name, f]) => {
+      const s = flavourSummary(f.qemu?.handshakes);
+      return [
+        name, opt(s.instructions_psk), opt(s.instructions_ecdhe), opt(s.heap_psk), opt(s.heap_ecdhe), opt(s.stack),
+        opt(s.wire_tls_psk_ccm8), opt(s.wire_dtls_psk_ccm8), opt(s.wire_dtls_cookie_psk_ccm8), opt(s.ratio_instructions, 4), opt(s.ratio_heap, 4),
+      ];
+    });
+    parts.push(
+      'Per flavour on the QEMU M3 harness (worst case over the flavour\'s suites and transports; PSK-CCM8 wire bytes)\n' +
+        tableText(['flavour', 'PSK instr', 'ECDHE instr', 'PSK heap', 'ECDHE heap', 'stack', 'TLS B', 'DTLS B', 'cookie B', 'instr PAL/raw', 'heap PAL/raw'], qrows, 1),
+    );
+    return parts.join('\n\n') + '\n';
 }

@@ -2,7 +2,6 @@
 // the JSON document (schema "paltls-bench/1", documented in docs/performance.md), evaluates the
 // issue-6 targets and prints the text table.
 import { BenchLine, ObjectSizes, SectionSizes } from './run';
-import { FlavourSection, flavourSummary } from './flavours';
 
 export const SCHEMA = 'paltls-bench/1';
 export const SUITES = [
@@ -91,6 +90,20 @@ export interface Target {
   margin_pct: number | null;
   where: string;
 }
+
+/** One footprint flavour (host/src/bench/flavours.ts): its PAL and raw client images and harness. */
+export interface FlavourFootprint {
+  pal: SectionSizes;
+  raw: SectionSizes;
+  /** PAL image flash - raw image flash */
+  pal_increment: number;
+  pal_layer: { rom: number; data: number; objects: ObjectSizes['objects'] };
+  /** The QEMU harness of the flavour (bench_m3_<flavour>.elf; full: bench_m3.elf). */
+  qemu?: QemuSection;
+}
+
+/** Keyed by flavour name: minimal-psk, cert, cert+p256m, full, full+p256m. */
+export type FlavourSection = Record<string, FlavourFootprint>;
 
 export interface BenchReport {
   schema: string;
@@ -290,7 +303,7 @@ const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repea
 const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-function tableText(headers: string[], rows: string[][], leftCols = 2): string {
+export function tableText(headers: string[], rows: string[][], leftCols = 2): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < leftCols ? pad(c, widths[i]!) : lpad(c, widths[i]!))).join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
@@ -339,27 +352,6 @@ export function formatReport(r: BenchReport): string {
         ) +
         `\nPAL layer alone (core + platform layer objects): ${fmtInt(f.pal_layer.rom)} B flash (PSK-only build ${fmtInt(f.pal_layer_psk_only.rom)} B); ` +
         `PAL image - raw image: ${fmtInt(f.pal_increment.psk_only)} B (PSK-only), ${fmtInt(f.pal_increment.all_suites)} B (all suites)`,
-    );
-  }
-  if (r.flavours) {
-    const rows = Object.entries(r.flavours).map(([name, f]) => [
-      name, fmtInt(f.pal.rom), fmtInt(f.raw.rom), fmtInt(f.pal_increment), fmtInt(f.pal_layer.rom), fmtInt(f.pal.bss), fmtInt(f.raw.bss),
-    ]);
-    parts.push(
-      'Footprint per flavour (linked client images, same flavour configuration for PAL and raw; bytes)\n' +
-        tableText(['flavour', 'PAL flash', 'raw flash', 'PAL - raw', 'PAL layer', 'PAL bss', 'raw bss'], rows, 1),
-    );
-    const opt = (v: number | null, digits?: number): string => (v === null ? '-' : digits === undefined ? fmtInt(v) : v.toFixed(digits));
-    const qrows = Object.entries(r.flavours).map(([name, f]) => {
-      const s = flavourSummary(f.qemu?.handshakes);
-      return [
-        name, opt(s.instructions_psk), opt(s.instructions_ecdhe), opt(s.heap_psk), opt(s.heap_ecdhe), opt(s.stack),
-        opt(s.wire_tls_psk_ccm8), opt(s.wire_dtls_psk_ccm8), opt(s.wire_dtls_cookie_psk_ccm8), opt(s.ratio_instructions, 4), opt(s.ratio_heap, 4),
-      ];
-    });
-    parts.push(
-      'Per flavour on the QEMU M3 harness (worst case over the flavour\'s suites and transports; PSK-CCM8 wire bytes)\n' +
-        tableText(['flavour', 'PSK instr', 'ECDHE instr', 'PSK heap', 'ECDHE heap', 'stack', 'TLS B', 'DTLS B', 'cookie B', 'instr PAL/raw', 'heap PAL/raw'], qrows, 1),
     );
   }
   if (r.native) {

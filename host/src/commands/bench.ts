@@ -28,7 +28,7 @@ import {
   SectionSizes,
 } from '../bench/run';
 import { ExitCode, ExitCodeValue } from '../errors';
-import { FlavourSection, FLAVOURS, flavourFootprint, flavourHarness, flavourImages, flavourTargets } from '../bench/flavours';
+import { FlavourTable, FLAVOURS, flavourFootprint, flavourHarness, flavourImages, flavourTargets, formatFlavours } from '../bench/flavours';
 
 export interface BenchOptions {
   board?: 'qemu' | 'native';
@@ -89,7 +89,7 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
       archiveSizesFromMap(map('fp_all_pal'), 'libfp_pal_core_all.a'),
       archiveSizesFromMap(map('fp_psk_pal'), 'libfp_pal_core_psk.a'),
     );
-    const flavours: Partial<FlavourSection> = {};
+    const flavours: Partial<FlavourTable> = {};
     for (const f of FLAVOURS) {
       const img = flavourImages(f);
       const [pal, raw] = [await elfSizes(path.join(dir, `${img.pal}.elf`)), await elfSizes(path.join(dir, `${img.raw}.elf`))];
@@ -104,7 +104,7 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
       }
       flavours[f] = footprint;
     }
-    report.flavours = flavours as FlavourSection;
+    report.flavours = flavours as FlavourTable;
     for (const s of Object.values(report.qemu.handshakes)) for (const c of Object.values(s)) if (!c.pal.ok || !c.raw.ok) failures++;
   }
   if (boards.includes('native')) {
@@ -115,10 +115,10 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
     for (const s of Object.values(report.native.handshakes)) for (const c of Object.values(s)) if (!c.pal.ok || !c.raw.ok) failures++;
   }
   report.targets = evaluateTargets(report);
-  if (report.flavours) report.targets.push(...flavourTargets(report.flavours));
+  if (report.flavours) report.targets.push(...flavourTargets(report.flavours as FlavourTable));
   report.duration_s = Math.round((Date.now() - t0) / 100) / 10;
 
-  process.stdout.write('\n' + formatReport(report));
+  process.stdout.write('\n' + formatReport(report) + (report.flavours ? '\n' + formatFlavours(report) : ''));
   const jsonFile = path.resolve(opts.json ?? (opts.html ? opts.html.replace(/\.html?$/i, '') + '.json' : defaultOutput()));
   const htmlFile = path.resolve(opts.html ?? jsonFile.replace(/\.json$/i, '') + '.html');
   fs.mkdirSync(path.dirname(jsonFile), { recursive: true });
