@@ -7,11 +7,13 @@
 
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_TLS_negotiation.h"
 #include "pal_plat_tls_ext.h"
 #include "pal_tls_ext.h"
 
 /* Suite and auth mode are selected on the platform configuration behind the service handle
- * (pal_tlsPlatformConfiguration), before pal_initTLS binds it to a context. */
+ * (pal_tlsPlatformConfiguration), before pal_initTLS binds it to a context. Without SUITE the
+ * PAL's default offer stands (every compiled suite the credentials can use). */
 
 #define HS_DEFAULT_TIMEOUT_MS 30000u
 
@@ -44,6 +46,97 @@ static const struct {
     {"TLS-PSK-WITH-AES-128-CBC-SHA256", PAL_TLS_PSK_WITH_AES_128_CBC_SHA256},
 };
 
+#define HS_SUITE_LIST_SIZE 384u
+
+static bool suite_by_name(const char *name, size_t len, palTLSSuites_t *suite)
+{
+    for (size_t i = 0; i < sizeof(s_suites) / sizeof(s_suites[0]); i++) {
+        if (strlen(s_suites[i].name) == len && strncmp(s_suites[i].name, name, len) == 0) {
+            *suite = s_suites[i].suite;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* SUITE: one IANA-style name or a comma-separated list, offered in that order. */
+static palStatus_t set_requested_suites(palTLSConfHandle_t conf, const char *names)
+{
+    palTLSSuites_t suites[PAL_TLS_SUITE_LIST_CAPACITY];
+    size_t count = 0;
+    const char *p = names;
+
+    while (*p != '\0') {
+        const char *end = strchr(p, ',');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        if (count == PAL_TLS_SUITE_LIST_CAPACITY || !suite_by_name(p, len, &suites[count])) {
+            return PAL_ERR_TLS_INVALID_CIPHER;
+        }
+        count++;
+        p += len + (end != NULL ? 1u : 0u);
+    }
+    if (count == 0) {
+        return PAL_ERR_TLS_INVALID_CIPHER;
+    }
+    return pal_plat_setCipherSuiteList(pal_tlsPlatformConfiguration(conf), suites, count);
+}
+
+static void put_offered_suites(ap_writer_t *w, palTLSConfHandle_t conf)
+{
+    const char *names[PAL_TLS_SUITE_LIST_CAPACITY];
+    char list[HS_SUITE_LIST_SIZE] = "";
+    size_t count = pal_plat_getOfferedCipherSuiteNames(pal_tlsPlatformConfiguration(conf), names,
+                                                       PAL_TLS_SUITE_LIST_CAPACITY);
+
+    for (size_t i = 0; i < count && i < PAL_TLS_SUITE_LIST_CAPACITY; i++) {
+        if (names[i] == NULL || strlen(list) + strlen(names[i]) + 2 > sizeof(list)) {
+            continue;
+        }
+        if (list[0] != '\0') {
+            strcat(list, ",");
+        }
+        strcat(list, names[i]);
+    }
+    ap_put_str(w, AT_OFFERED, list);
+}
+
+/* Whether the ServerHello time is one a verified certificate vouches for (docs/harness.md). */
+static uint8_t server_time_verdict(palTLSHandle_t tls, uint64_t server_time)
+{
+    palTLSHandle_t plat = pal_tlsPlatformContext(tls);
+
+    if (!pal_plat_sslPeerCertificateChecked(plat)) {
+        return 0;
+    }
+    return pal_plat_sslTimeWithinPeerCertificate(plat, server_time) ? 1 : 2;
+}
+
+static void put_tls_result(ap_writer_t *w, palTLSHandle_t tls)
+{
+    int32_t verify = 0;
+    palTLSHandle_t plat = pal_tlsPlatformContext(tls);
+    bool checked = pal_plat_sslPeerCertificateChecked(plat);
+    int alert = pal_plat_sslReceivedAlert(plat);
+    uint64_t server_time = pal_tlsGetServerTime(tls);
+    const char *negotiated = pal_tlsGetCipherSuiteName(tls);
+
+    /* Any return is fine here: the flags are what is reported, and only when a certificate was
+     * checked (otherwise the library's "no result" value would read as every flag set). */
+    (void)pal_sslGetVerifyResultExtended(tls, &verify);
+    ap_put_u8(w, AT_VERIFIED, checked ? 1u : 0u);
+    ap_put_u32(w, AT_VERIFY, checked ? (uint32_t)verify : 0u);
+    if (negotiated != NULL) {
+        ap_put_str(w, AT_SUITE, negotiated);
+    }
+    if (alert >= 0) {
+        ap_put_u8(w, AT_ALERT, (uint8_t)alert);
+    }
+    ap_put_u64(w, AT_SERVER_TIME, server_time);
+    if (server_time != 0) {
+        ap_put_u8(w, AT_TIME_VERDICT, server_time_verdict(tls, server_time));
+    }
+}
+
 typedef struct hs_state {
     const char *stage;
     palStatus_t status;
@@ -60,7 +153,7 @@ typedef struct hs_state {
 void agent_handshake(const ap_frame_t *req, ap_writer_t *w)
 {
     char host[64] = "";
-    char suite_name[64] = "";
+    char suite_name[HS_SUITE_LIST_SIZE] = "";
     uint32_t transport = 0, port = 0, auth = 0xFF, timeout_ms = HS_DEFAULT_TIMEOUT_MS;
     uint64_t device_time = 0;
     ap_tlv_t ca = {0, NULL, 0}, cert = {0, NULL, 0}, key = {0, NULL, 0}, psk_id = {0, NULL, 0}, psk = {0, NULL, 0};
@@ -71,9 +164,8 @@ void agent_handshake(const ap_frame_t *req, ap_writer_t *w)
     palSocketAddress_t addr;
     palSocketLength_t addr_len = 0;
     palTLSSocket_t tls_socket;
-    int32_t verify = 0;
     bool pal_up = false;
-    uint64_t start = agent_now_ms(), hs_start = 0, hs_end = 0;
+    uint64_t start = agent_now_ms(), hs_start = 0, hs_end = 0, time_before = 0;
 
     memset(&addr, 0, sizeof(addr));
     (void)ap_get_str(req, AT_HOST, host, sizeof(host));
@@ -126,17 +218,7 @@ void agent_handshake(const ap_frame_t *req, ap_writer_t *w)
     }
     STEP(&st, "pal_initTLSConfiguration", pal_initTLSConfiguration(&conf, mode));
     if (suite_name[0] != '\0') {
-        palTLSSuites_t suite = PAL_TLS_PSK_WITH_AES_128_CCM_8;
-        bool known = false;
-        for (size_t i = 0; i < sizeof(s_suites) / sizeof(s_suites[0]); i++) {
-            if (strcmp(s_suites[i].name, suite_name) == 0) {
-                suite = s_suites[i].suite;
-                known = true;
-            }
-        }
-        STEP(&st, "suite", known ? PAL_SUCCESS : PAL_ERR_TLS_INVALID_CIPHER);
-        STEP(&st, "pal_plat_setCipherSuites",
-             pal_plat_setCipherSuites(pal_tlsPlatformConfiguration(conf), suite));
+        STEP(&st, "pal_plat_setCipherSuiteList", set_requested_suites(conf, suite_name));
     }
     if (auth <= 2) {
         STEP(&st, "pal_plat_setAuthenticationMode",
@@ -165,6 +247,7 @@ void agent_handshake(const ap_frame_t *req, ap_writer_t *w)
     STEP(&st, "pal_tlsSetSocket", pal_tlsSetSocket(conf, &tls_socket));
 
     st.stage = "pal_handShake";
+    time_before = pal_osGetTime();
     hs_start = agent_now_ms();
     do {
         st.status = pal_handShake(tls, conf, true);
@@ -186,15 +269,15 @@ done:
     const char *name = pal_statusName(st.status);
     ap_put_str(w, AT_STATUS_NAME, name ? name : "UNKNOWN");
     ap_put_str(w, AT_STAGE, st.stage);
+    ap_put_str(w, AT_VERSION, mode == PAL_DTLS_MODE ? "DTLS 1.2" : "TLS 1.2");
+    if (conf != 0) {
+        put_offered_suites(w, conf);
+    }
     if (tls != 0) {
-        palStatus_t vs = pal_sslGetVerifyResultExtended(tls, &verify);
-        (void)vs;
-        ap_put_u32(w, AT_VERIFY, (uint32_t)verify);
-        const char *negotiated = pal_tlsGetCipherSuiteName(tls);
-        if (negotiated) {
-            ap_put_str(w, AT_SUITE, negotiated);
-        }
-        ap_put_u64(w, AT_SERVER_TIME, pal_tlsGetServerTime(tls));
+        put_tls_result(w, tls);
+    }
+    if (hs_start != 0) {
+        ap_put_u64(w, AT_TIME_BEFORE, time_before);
     }
     ap_put_u32(w, AT_DURATION, (uint32_t)(hs_start ? hs_end - hs_start : 0));
     ap_put_u64(w, AT_TIME, pal_up ? pal_osGetTime() : 0);

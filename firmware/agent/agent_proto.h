@@ -81,6 +81,12 @@ enum {
     AT_VERIFY = 0x20,       /* i32 */
     AT_SERVER_TIME = 0x21,  /* u64 */
     AT_STAGE = 0x22,        /* string */
+    AT_VERIFIED = 0x23,     /* u8: 1 the peer certificate was verified (VERIFY describes it) */
+    AT_OFFERED = 0x24,      /* string: suites the device offered, IANA-style, comma-separated */
+    AT_ALERT = 0x25,        /* u8: description of the fatal alert the peer sent */
+    AT_VERSION = 0x26,      /* string: protocol version offered ("TLS 1.2", "DTLS 1.2") */
+    AT_TIME_VERDICT = 0x27, /* u8: ServerHello time 0 unjudged (no certificate), 1 inside, 2 outside its validity */
+    AT_TIME_BEFORE = 0x28,  /* u64: device time when the handshake started */
     AT_OP = 0x30,           /* u8 socket-bridge operation */
     AT_SOCK = 0x31,         /* u32 bridge socket id */
     AT_DOMAIN = 0x32,       /* u8 palSocketDomain_t */

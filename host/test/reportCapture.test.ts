@@ -80,6 +80,33 @@ describe('captures through the host relay, decoded by tshark', function () {
     assert.deepEqual(alert, [['40']]);
   });
 
+  it('a retargeted relay sends new connections to the restarted peer on its new port', async () => {
+    const rec = new TrafficRecorder();
+    const serve = async (reply: string): Promise<net.Server> => {
+      const srv = net.createServer((s) => s.end(reply));
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+      return srv;
+    };
+    const fetch = (port: number): Promise<string> =>
+      new Promise((resolve, reject) => {
+        let got = '';
+        const c = net.connect(port, '127.0.0.1');
+        c.on('data', (d) => (got += d.toString()));
+        c.on('end', () => resolve(got));
+        c.on('error', reject);
+      });
+    const first = await serve('first');
+    const second = await serve('second');
+    const relay = new PeerRelay(rec);
+    const ports = await relay.start(new Map([['default', (first.address() as net.AddressInfo).port]]));
+    assert.equal(await fetch(ports.get('default')!), 'first');
+    relay.retarget(new Map([['default', (second.address() as net.AddressInfo).port]]));
+    assert.equal(await fetch(ports.get('default')!), 'second');
+    await relay.stop();
+    first.close();
+    second.close();
+  });
+
   it('DTLS over UDP: the ClientHello of openssl s_client, both directions through the relay', async function () {
     const rec = new TrafficRecorder();
     const peer = dgram.createSocket('udp4');

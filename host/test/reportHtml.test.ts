@@ -50,6 +50,22 @@ describe('report.html', () => {
     assert.match(html, /7,654,321/);
   });
 
+  it('gives common metrics a column each and folds rare ones into one cell', () => {
+    const many: RunView = {
+      ...run,
+      cases: [
+        ...run.cases,
+        ...Array.from({ length: 6 }, (_, i) => ({ id: `pal_tls.x${i}`, status: 'passed' as const, duration_ms: 1, startMs: 5000 + i, metrics: { instructions: i } })),
+        { id: 'pal_tls.soak', status: 'passed', duration_ms: 1, startMs: 6000, metrics: { instructions: 9, soak_handshakes: 1000 } },
+      ],
+    };
+    const html = renderHtml(many);
+    assert.match(html, /<th>instructions<\/th><th>other metrics<\/th>/);
+    assert.ok(!html.includes('<th>soak_handshakes</th>'));
+    assert.match(html, /<td class="other">soak_handshakes=1,000<\/td>/);
+    assert.match(html, /<td class="other">heap_leaked=0<\/td>/);
+  });
+
   describe('in headless Chromium', function () {
     let browser: Browser | undefined;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paltls-html-'));

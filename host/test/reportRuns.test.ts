@@ -100,6 +100,8 @@ describe('reports of real runs', function () {
       assert.equal(href, `captures/${TLS_CASE}.pcapng`);
       assert.ok(fs.existsSync(path.join(dir, 'native-bad', href)));
       assert.equal(await checkPage(browser!, copy, TLS_CASE), path.join(dir, 'native-bad', 'captures', `${TLS_CASE}.pcapng`), 'a copy elsewhere links absolutely');
+      const junit = fs.readFileSync(path.join(dir, 'native-bad', 'junit.xml'), 'utf8');
+      assert.ok(junit.includes(`packet capture: ${path.join(dir, 'native-bad', 'captures', `${TLS_CASE}.pcapng`)}`), 'JUnit system-out names the capture');
       const repro = JSON.parse(fs.readFileSync(path.join(dir, 'native-bad', 'failures', TLS_CASE, 'repro.json'), 'utf8'));
       assert.equal(repro.capture, path.join('..', '..', 'captures', `${TLS_CASE}.pcapng`));
 

@@ -1,6 +1,6 @@
 /* Drop-in check, part 1: the upstream TLS API (mbed-client-pal 4.13.4, pal_TLS.h and
- * pal_plat_TLS.h) as a client tree and an upstream pal_TLS.c use it, compiled with -Werror against
- * our headers. Each function is bound to a pointer of the exact upstream type (any difference in a
+ * pal_plat_TLS.h) as a client tree and an upstream pal_TLS.c use it, and the PAL socket, RTOS and
+ * random services our pal_plat_TLS.c calls, compiled with -Werror against our headers. Each function is bound to a pointer of the exact upstream type (any difference in a
  * return or parameter type is an incompatible-pointer error) and called once with upstream-typed
  * arguments. Written from the upstream declarations; includes only what an upstream caller does. */
 #include <stdlib.h>
@@ -78,6 +78,69 @@ typedef void (*up_plat_set_cid_f)(const uint8_t *, const size_t);
 typedef void (*up_plat_set_cid_value_f)(palTLSHandle_t, const uint8_t *, const size_t);
 typedef void (*up_plat_get_cid_value_f)(palTLSHandle_t, uint8_t *, size_t *);
 
+/* ---- PAL services our pal_plat_TLS.c calls (upstream pal_network.h / pal_rtos.h): the platform
+ * file links in an upstream tree only if these have upstream's signatures ---- */
+typedef palStatus_t (*up_send_f)(palSocket_t, const void *, size_t, size_t *);
+typedef palStatus_t (*up_recv_f)(palSocket_t, void *, size_t, size_t *);
+typedef palStatus_t (*up_sendTo_f)(palSocket_t, const void *, size_t, const palSocketAddress_t *, palSocketLength_t,
+                                   size_t *);
+typedef palStatus_t (*up_receiveFrom_f)(palSocket_t, void *, size_t, palSocketAddress_t *, palSocketLength_t *,
+                                        size_t *);
+typedef palStatus_t (*up_setSocketOptions_f)(palSocket_t, int, const void *, palSocketLength_t);
+typedef palStatus_t (*up_isNonBlocking_f)(palSocket_t, bool *);
+typedef palStatus_t (*up_close_f)(palSocket_t *);
+typedef palStatus_t (*up_asynchronousSocket_f)(palSocketDomain_t, palSocketType_t, bool, uint32_t,
+                                               palAsyncSocketCallback_t, palSocket_t *);
+typedef palStatus_t (*up_asynchronousSocketWithArgument_f)(palSocketDomain_t, palSocketType_t, bool, uint32_t,
+                                                           palAsyncSocketCallback_t, void *, palSocket_t *);
+typedef uint64_t (*up_osKernelSysTick_f)(void);
+typedef uint64_t (*up_osKernelSysTickFrequency_f)(void);
+typedef uint64_t (*up_osGetTime_f)(void);
+typedef palStatus_t (*up_osSetTime_f)(uint64_t);
+typedef palStatus_t (*up_osDelay_f)(uint32_t);
+typedef palStatus_t (*up_osTimerCreate_f)(palTimerFuncPtr, void *, palTimerType_t, palTimerID_t *);
+typedef palStatus_t (*up_osTimerStart_f)(palTimerID_t, uint32_t);
+typedef palStatus_t (*up_osTimerStop_f)(palTimerID_t);
+typedef palStatus_t (*up_osTimerDelete_f)(palTimerID_t *);
+typedef palStatus_t (*up_osMutexCreate_f)(palMutexID_t *);
+typedef palStatus_t (*up_osMutexWait_f)(palMutexID_t, uint32_t);
+typedef palStatus_t (*up_osMutexRelease_f)(palMutexID_t);
+typedef palStatus_t (*up_osMutexDelete_f)(palMutexID_t *);
+typedef palStatus_t (*up_osSemaphoreCreate_f)(uint32_t, palSemaphoreID_t *);
+typedef palStatus_t (*up_osSemaphoreWait_f)(palSemaphoreID_t, uint32_t, int32_t *);
+typedef palStatus_t (*up_osSemaphoreRelease_f)(palSemaphoreID_t);
+typedef palStatus_t (*up_osSemaphoreDelete_f)(palSemaphoreID_t *);
+typedef palStatus_t (*up_osRandomBuffer_f)(uint8_t *, size_t);
+
+static const up_send_f c_send = pal_send;
+static const up_recv_f c_recv = pal_recv;
+static const up_sendTo_f c_sendTo = pal_sendTo;
+static const up_receiveFrom_f c_receiveFrom = pal_receiveFrom;
+static const up_setSocketOptions_f c_setSocketOptions = pal_setSocketOptions;
+static const up_isNonBlocking_f c_isNonBlocking = pal_isNonBlocking;
+static const up_close_f c_close = pal_close;
+static const up_asynchronousSocket_f c_asynchronousSocket = pal_asynchronousSocket;
+static const up_asynchronousSocketWithArgument_f c_asynchronousSocketWithArgument =
+    pal_asynchronousSocketWithArgument;
+static const up_osKernelSysTick_f c_osKernelSysTick = pal_osKernelSysTick;
+static const up_osKernelSysTickFrequency_f c_osKernelSysTickFrequency = pal_osKernelSysTickFrequency;
+static const up_osGetTime_f c_osGetTime = pal_osGetTime;
+static const up_osSetTime_f c_osSetTime = pal_osSetTime;
+static const up_osDelay_f c_osDelay = pal_osDelay;
+static const up_osTimerCreate_f c_osTimerCreate = pal_osTimerCreate;
+static const up_osTimerStart_f c_osTimerStart = pal_osTimerStart;
+static const up_osTimerStop_f c_osTimerStop = pal_osTimerStop;
+static const up_osTimerDelete_f c_osTimerDelete = pal_osTimerDelete;
+static const up_osMutexCreate_f c_osMutexCreate = pal_osMutexCreate;
+static const up_osMutexWait_f c_osMutexWait = pal_osMutexWait;
+static const up_osMutexRelease_f c_osMutexRelease = pal_osMutexRelease;
+static const up_osMutexDelete_f c_osMutexDelete = pal_osMutexDelete;
+static const up_osSemaphoreCreate_f c_osSemaphoreCreate = pal_osSemaphoreCreate;
+static const up_osSemaphoreWait_f c_osSemaphoreWait = pal_osSemaphoreWait;
+static const up_osSemaphoreRelease_f c_osSemaphoreRelease = pal_osSemaphoreRelease;
+static const up_osSemaphoreDelete_f c_osSemaphoreDelete = pal_osSemaphoreDelete;
+static const up_osRandomBuffer_f c_osRandomBuffer = pal_osRandomBuffer;
+
 /* ---- callback types: upstream-shaped functions must fit them ---- */
 static int up_bio_send(palTLSSocketHandle_t socket, const unsigned char *buf, size_t len)
 {
@@ -134,6 +197,55 @@ static int up_entropy(void *data, unsigned char *output, size_t len, size_t *ole
 static void up_socket_callback(void *argument)
 {
     (void)argument;
+}
+
+static void up_timer_callback(void const *argument)
+{
+    (void)argument;
+}
+
+/* The services the way the platform file and the upstream tests use them. */
+static palStatus_t compat_call_services(void)
+{
+    palSocket_t socket = NULL;
+    palSocketAddress_t address = { 0 };
+    palSocketLength_t length = sizeof(address);
+    palTimerID_t timer = NULLPTR;
+    palMutexID_t mutex = NULLPTR;
+    palSemaphoreID_t semaphore = NULLPTR;
+    uint8_t buffer[16] = { 0 };
+    uint32_t timeout = 100;
+    int32_t available = 0;
+    size_t count = 0;
+    bool non_blocking = false;
+    palStatus_t status = PAL_SUCCESS;
+
+    status |= c_asynchronousSocket(PAL_AF_INET, PAL_SOCK_DGRAM, true, 0, up_socket_callback, &socket);
+    status |= c_asynchronousSocketWithArgument(PAL_AF_INET, PAL_SOCK_STREAM, true, 0, up_socket_callback, NULL,
+                                               &socket);
+    status |= c_isNonBlocking(socket, &non_blocking);
+    status |= c_setSocketOptions(socket, PAL_SO_RCVTIMEO, &timeout, sizeof(timeout));
+    status |= c_send(socket, buffer, sizeof(buffer), &count);
+    status |= c_recv(socket, buffer, sizeof(buffer), &count);
+    status |= c_sendTo(socket, buffer, sizeof(buffer), &address, length, &count);
+    status |= c_receiveFrom(socket, buffer, sizeof(buffer), &address, &length, &count);
+    status |= c_close(&socket);
+    status |= c_osTimerCreate(up_timer_callback, NULL, palOsTimerOnce, &timer);
+    status |= c_osTimerStart(timer, 10);
+    status |= c_osTimerStop(timer);
+    status |= c_osTimerDelete(&timer);
+    status |= c_osMutexCreate(&mutex);
+    status |= c_osMutexWait(mutex, PAL_RTOS_WAIT_FOREVER);
+    status |= c_osMutexRelease(mutex);
+    status |= c_osMutexDelete(&mutex);
+    status |= c_osSemaphoreCreate(1, &semaphore);
+    status |= c_osSemaphoreWait(semaphore, 10, &available);
+    status |= c_osSemaphoreRelease(semaphore);
+    status |= c_osSemaphoreDelete(&semaphore);
+    status |= c_osRandomBuffer(buffer, sizeof(buffer));
+    status |= c_osSetTime(c_osGetTime());
+    status |= c_osDelay((uint32_t)(c_osKernelSysTick() % c_osKernelSysTickFrequency()));
+    return status;
 }
 
 static const up_initTLSLibrary_f c_initTLSLibrary = pal_initTLSLibrary;
@@ -320,6 +432,7 @@ void compat_call_everything(void)
     status |= c_plat_tlsConfigurationFree(&plat_conf);
     status |= c_plat_cleanupTLS();
     status |= c_cleanupTLS();
+    status |= compat_call_services();
 #ifndef PAL_TLS_SUPPORT_SERVER_MODE
     status |= PAL_TLS_IS_SERVER;
 #endif

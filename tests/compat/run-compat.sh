@@ -4,7 +4,8 @@
 # types) and compat_values.c (upstream's numeric values of every status code and TLS enum) are
 # compiled with -Werror against our headers in each configuration whose declarations differ
 # (server mode, PSA keys, no session resume), linked against the PAL built in BUILD_DIR, and the
-# value table is run. One result line per check; the last line is "N passed, N failed, N skipped".
+# value table is run; our own pal_plat_TLS.c and pal_TLS.c must compile in the same
+# configurations. One result line per check; the last line is "N passed, N failed, N skipped".
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -76,6 +77,48 @@ for variant in "client-only:" "psa:-DPAL_TLS_SUPPORT_SERVER_MODE -DMBED_CONF_MBE
       fail "$name: value table builds"
     fi
   fi
+done
+
+# Our own pal_plat_TLS.c and pal_TLS.c in the same configurations, with the native build's flags
+# (server mode is the build's choice there, so it is taken out and put back per variant).
+source_flags() { # source-file-suffix
+  python3 - "$BUILD/compile_commands.json" "$1" <<'PY'
+import json, shlex, sys
+for entry in json.load(open(sys.argv[1])):
+    if entry["file"].endswith(sys.argv[2]):
+        args = shlex.split(entry["command"])[1:]
+        out = []
+        skip = False
+        for arg in args:
+            if skip:
+                skip = False
+            elif arg in ("-o", "-c"):
+                skip = True
+            elif arg != "-DPAL_TLS_SUPPORT_SERVER_MODE":
+                out.append(arg)
+        sys.stdout.write("\0".join(out))
+        break
+PY
+}
+
+for source in firmware/pal/mbedtls/pal_plat_TLS.c firmware/pal/core/pal_TLS.c; do
+  mapfile -d '' flags < <(source_flags "$source")
+  if [ "${#flags[@]}" -eq 0 ]; then
+    fail "$source: no compile command in $BUILD/compile_commands.json"
+    continue
+  fi
+  for variant in "server-mode:-DPAL_TLS_SUPPORT_SERVER_MODE" "client-only:" \
+                 "psa:-DPAL_TLS_SUPPORT_SERVER_MODE -DMBED_CONF_MBED_CLOUD_CLIENT_PSA_SUPPORT" \
+                 "no-resume:-DPAL_TLS_SUPPORT_SERVER_MODE -DPAL_USE_SSL_SESSION_RESUME=0"; do
+    name="${variant%%:*}"
+    read -r -a defines <<<"${variant#*:}"
+    if "$CC" "${flags[@]}" "${defines[@]}" -fsyntax-only "$ROOT/$source" >"$OUT/source.log" 2>&1; then
+      pass "$name: $source compiles with -Werror"
+    else
+      cat "$OUT/source.log"
+      fail "$name: $source compiles with -Werror"
+    fi
+  done
 done
 
 echo "$PASSED passed, $FAILED failed, 0 skipped"

@@ -159,8 +159,37 @@ static void dtlsSaveThenLoadInUpstreamOrder(void)
     pal_remove_cid();
 }
 
+/* A load into a context that is already live fails, and the library frees the context when a
+ * load fails: every later call must report that instead of touching it (upstream's CID query
+ * crashed here, the SIGSEGV of upstream's pal_TLS.c over the old platform file). */
+static void dtlsFailedLoadLeavesNoDanglingContext(void)
+{
+    static tls_session_t session;
+    static const uint8_t ping[4] = { 0x40, 0x00, 0x00, 0x00 };
+    palTLSHandle_t platform;
+    uint8_t cid[32];
+    size_t cid_length = 0;
+    uint32_t written = 0;
+    uint64_t server_time = 0;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(open_dtls_resuming(&session));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&session, HANDSHAKE_MAX_MS));
+    platform = pal_tlsPlatformContext(session.tls);
+    PALTEST_ASSERT(pal_plat_loadSslSession(platform) != PAL_SUCCESS);
+    pal_plat_get_cid_value(platform, cid, &cid_length);
+    PALTEST_ASSERT(cid_length == 0);
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED, pal_plat_handShake(platform, &server_time));
+    PALTEST_ASSERT_STATUS(PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED, pal_plat_saveSslSessionBuffer(platform));
+    PALTEST_ASSERT(pal_sslWrite(session.tls, session.conf, ping, sizeof(ping), &written) != PAL_SUCCESS);
+    pal_remove_cid();
+}
+
 /* The outgoing CID set by value is the one the records carry: a wrong one and the peer drops the
- * records (no reply), the peer's own one and it answers again. */
+ * records (no reply), the peer's own one and it answers again; one that cannot be a CID changes
+ * nothing. */
 static void dtlsConnectionIdSetByValue(void)
 {
     static tls_session_t session;
@@ -168,6 +197,7 @@ static void dtlsConnectionIdSetByValue(void)
     uint8_t cid[32];
     uint8_t wrong[32];
     uint8_t current[32];
+    static const uint8_t too_long[33] = { 0 };
     size_t cid_length = 0;
     size_t current_length = 0;
     size_t i;
@@ -183,6 +213,12 @@ static void dtlsConnectionIdSetByValue(void)
     for (i = 0; i < cid_length; i++) {
         wrong[i] = (uint8_t)(cid[i] ^ 0xA5u);
     }
+
+    /* Longer than any CID (32 bytes): refused, and the live context is left alone. */
+    pal_set_cid_value(session.tls, session.conf, too_long, sizeof(too_long));
+    pal_plat_get_cid_value(platform, current, &current_length);
+    PALTEST_ASSERT(current_length == cid_length && memcmp(current, cid, cid_length) == 0);
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 1));
 
     pal_set_cid_value(session.tls, session.conf, wrong, cid_length);
     pal_plat_get_cid_value(platform, current, &current_length);
@@ -233,8 +269,44 @@ static void dtlsWritesKeepTheStoredContextCurrent(void)
     PALTEST_ASSERT_SUCCESS(tls_session_ping(&second, 2));
     pal_remove_cid();
 }
+/* A stored DTLS context that this context did not load (a server-ping connection, which
+ * pal_initTLS keeps off the stored session) is no reason to skip the handshake: this context is
+ * not established (upstream returned success without a handshake whenever a copy existed). */
+static void dtlsStoredCopyNotLoadedStillHandshakes(void)
+{
+    static tls_session_t first;
+    static tls_session_t ping;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(open_dtls_resuming(&first));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&first, HANDSHAKE_MAX_MS));
+    tls_session_close(&first);
+    PALTEST_ASSERT(pal_is_cid_available());
+
+    PALTEST_ASSERT_SUCCESS(tls_session_open_server_ping(&ping, PAL_DTLS_MODE, "default"));
+    PALTEST_ASSERT(pal_is_cid_available());
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&ping, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&ping));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&ping, HANDSHAKE_MAX_MS));
+    PALTEST_ASSERT(pal_tlsGetCipherSuiteName(ping.tls) != NULL);
+    PALTEST_ASSERT(pal_tlsGetServerTime(ping.tls) != 0);
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&ping, 1));
+    pal_remove_cid();
+}
 #else
+static void dtlsStoredCopyNotLoadedStillHandshakes(void)
+{
+    paltest_skip("session resume not built (PAL_USE_SSL_SESSION_RESUME)");
+}
+
 static void dtlsSaveThenLoadInUpstreamOrder(void)
+{
+    paltest_skip("session resume not built (PAL_USE_SSL_SESSION_RESUME)");
+}
+
+static void dtlsFailedLoadLeavesNoDanglingContext(void)
 {
     paltest_skip("session resume not built (PAL_USE_SSL_SESSION_RESUME)");
 }
@@ -254,7 +326,9 @@ const paltest_case_t paltest_tls_api_cases[] = {
     { "dtlsTimerCallbacksDriveRetransmission", dtlsTimerCallbacksDriveRetransmission, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
     { "dtlsTimerCallbacksCanBeHandedBack", dtlsTimerCallbacksCanBeHandedBack, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
     { "dtlsSaveThenLoadInUpstreamOrder", dtlsSaveThenLoadInUpstreamOrder, PALTEST_NEEDS_PEER },
+    { "dtlsFailedLoadLeavesNoDanglingContext", dtlsFailedLoadLeavesNoDanglingContext, PALTEST_NEEDS_PEER },
     { "dtlsConnectionIdSetByValue", dtlsConnectionIdSetByValue, PALTEST_NEEDS_PEER },
     { "dtlsWritesKeepTheStoredContextCurrent", dtlsWritesKeepTheStoredContextCurrent, PALTEST_NEEDS_PEER },
+    { "dtlsStoredCopyNotLoadedStillHandshakes", dtlsStoredCopyNotLoadedStillHandshakes, PALTEST_NEEDS_PEER },
 };
 const size_t paltest_tls_api_case_count = sizeof(paltest_tls_api_cases) / sizeof(paltest_tls_api_cases[0]);

@@ -6,6 +6,7 @@
 #include "mbedtls/x509.h"
 
 #include "pal_plat_TLS_mbedtls.h"
+#include "pal_plat_TLS_negotiation.h"
 #include "pal_tls_tests.h"
 #include "paltest.h"
 #include "paltest_env.h"
@@ -558,6 +559,151 @@ static void flavourOmissionsAnswerNotSupported(void)
 #endif
 }
 
+#define SUITE_ECDHE_CCM8 "TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8"
+#define SUITE_ECDHE_GCM128 "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256"
+#define SUITE_ECDHE_GCM256 "TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384"
+#define SUITE_PSK_CCM8 "TLS-PSK-WITH-AES-128-CCM-8"
+#define SUITE_PSK_CCM8_256 "TLS-PSK-WITH-AES-256-CCM-8"
+#define SUITE_PSK_CBC "TLS-PSK-WITH-AES-128-CBC-SHA256"
+
+/* Fails the case unless the configuration offers exactly `expected`, in order. */
+static bool offers_exactly(palTLSConfHandle_t conf, const char *const *expected, size_t count, int line)
+{
+    const char *names[PAL_TLS_SUITE_LIST_CAPACITY];
+    size_t offered = pal_plat_getOfferedCipherSuiteNames(pal_tlsPlatformConfiguration(conf), names,
+                                                         PAL_TLS_SUITE_LIST_CAPACITY);
+
+    if (offered != count) {
+        paltest_fail(__FILE__, line, "offers %u suites (first %s), expected %u", (unsigned)offered,
+                     offered > 0 ? names[0] : "-", (unsigned)count);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(names[i], expected[i]) != 0) {
+            paltest_fail(__FILE__, line, "suite %u is %s, expected %s", (unsigned)i, names[i], expected[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+static palStatus_t new_conf_with(palTLSConfHandle_t *conf, bool psk, bool ca)
+{
+    uint32_t ca_length = 0;
+    palX509_t chain;
+    palStatus_t status = pal_initTLSConfiguration(conf, PAL_TLS_MODE);
+
+    if (status == PAL_SUCCESS && psk) {
+        status = pal_setPSK(*conf, tls_test_psk_identity, 15, tls_test_psk, sizeof(tls_test_psk));
+    }
+    if (status == PAL_SUCCESS && ca) {
+        chain.buffer = tls_env_object("pki.ca", &ca_length);
+        chain.size = ca_length;
+        status = chain.buffer != NULL ? pal_setCAChain(*conf, &chain, NULL) : PAL_ERR_INVALID_ARGUMENT;
+    }
+    return status;
+}
+
+/* Issue 10: with no suite chosen the client offers every seed suite its credentials can use
+ * (the reference offers its one compile-time suite whatever the credentials). */
+static void defaultOfferFollowsCredentials(void)
+{
+    static const char *const all[] = { SUITE_ECDHE_CCM8, SUITE_ECDHE_GCM128, SUITE_ECDHE_GCM256,
+                                       SUITE_PSK_CCM8, SUITE_PSK_CCM8_256, SUITE_PSK_CBC };
+    static const char *const psk_only[] = { SUITE_PSK_CCM8, SUITE_PSK_CCM8_256, SUITE_PSK_CBC };
+    static const char *const cert_only[] = { SUITE_ECDHE_CCM8, SUITE_ECDHE_GCM128, SUITE_ECDHE_GCM256 };
+    palTLSConfHandle_t conf = NULLPTR;
+    bool ok;
+
+    if (PAL_TLS_CIPHER_SUITE != (PAL_TLS_SEED_PSK_SUITES | PAL_TLS_SEED_CERT_SUITES)) {
+        paltest_skip("the build restricts PAL_TLS_CIPHER_SUITE");
+        return;
+    }
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(new_conf_with(&conf, false, false));
+    ok = offers_exactly(conf, all, 6, __LINE__);
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+    if (!ok) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(new_conf_with(&conf, true, false));
+    ok = offers_exactly(conf, psk_only, 3, __LINE__);
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+    if (!ok) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(new_conf_with(&conf, false, true));
+    ok = offers_exactly(conf, cert_only, 3, __LINE__);
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+    if (!ok) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(new_conf_with(&conf, true, true));
+    ok = offers_exactly(conf, all, 6, __LINE__);
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+}
+
+/* An application choice (one suite or a group) wins over the default and survives credentials. */
+static void suiteChoiceOverridesDefaultOffer(void)
+{
+    static const char *const one[] = { SUITE_PSK_CBC };
+    static const char *const group[] = { SUITE_ECDHE_GCM256, SUITE_PSK_CCM8 };
+    static const palTLSSuites_t group_ids[] = { PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+                                                PAL_TLS_PSK_WITH_AES_128_CCM_8,
+                                                PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 };
+    static const palTLSSuites_t with_unknown[] = { PAL_TLS_PSK_WITH_AES_128_CCM_8, (palTLSSuites_t)99 };
+    palTLSConfHandle_t conf = NULLPTR;
+    palTLSConfHandle_t plat;
+    bool ok;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&conf, PAL_TLS_MODE));
+    plat = pal_tlsPlatformConfiguration(conf);
+    PALTEST_ASSERT_SUCCESS(pal_plat_setCipherSuites(plat, PAL_TLS_PSK_WITH_AES_128_CBC_SHA256));
+    PALTEST_ASSERT_SUCCESS(pal_setPSK(conf, tls_test_psk_identity, 15, tls_test_psk, sizeof(tls_test_psk)));
+    /* The reference's list: the suite plus PAL_MAX_ALLOWED_CIPHER_SUITES - 1 fixed fallbacks. */
+    ok = PAL_MAX_ALLOWED_CIPHER_SUITES != 1 || offers_exactly(conf, one, 1, __LINE__);
+    if (ok) {
+        PALTEST_ASSERT_SUCCESS(pal_plat_setCipherSuiteList(plat, group_ids, 3));
+        ok = offers_exactly(conf, group, 2, __LINE__);
+    }
+    if (ok) {
+        PALTEST_ASSERT_STATUS(PAL_ERR_TLS_INVALID_CIPHER, pal_plat_setCipherSuiteList(plat, with_unknown, 2));
+        ok = offers_exactly(conf, NULL, 0, __LINE__);
+    }
+    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
+}
+
+/* A PSK session reports no certificate checked (its verify result would otherwise read as
+ * "every flag": the library's value for "no verification"); a certificate session reports one. */
+static void verificationIsReportedOnlyWhenACertificateWasChecked(void)
+{
+    static tls_session_t psk_session;
+    static tls_session_t cert_session;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(tls_session_open(&psk_session, PAL_TLS_MODE, "default"));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_psk(&psk_session));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&psk_session));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&psk_session, HANDSHAKE_MAX_MS));
+    PALTEST_ASSERT(strncmp(pal_tlsGetCipherSuiteName(psk_session.tls), "TLS-PSK-", 8) == 0);
+    PALTEST_ASSERT(!pal_plat_sslPeerCertificateChecked(pal_tlsPlatformContext(psk_session.tls)));
+    PALTEST_ASSERT(pal_plat_sslReceivedAlert(pal_tlsPlatformContext(psk_session.tls)) == -1);
+
+    PALTEST_ASSERT_SUCCESS(tls_session_open(&cert_session, PAL_TLS_MODE, "default"));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&cert_session, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&cert_session));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&cert_session, HANDSHAKE_MAX_MS));
+    PALTEST_ASSERT(strncmp(pal_tlsGetCipherSuiteName(cert_session.tls), "TLS-ECDHE-ECDSA-", 16) == 0);
+    PALTEST_ASSERT(pal_plat_sslPeerCertificateChecked(pal_tlsPlatformContext(cert_session.tls)));
+}
+
 static void wrongPskFailsCleanly(void)
 {
     static const unsigned char wrong_key[6] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01 };
@@ -572,6 +718,8 @@ static void wrongPskFailsCleanly(void)
     status = tls_session_handshake(&session, HANDSHAKE_MAX_MS);
     /* The server cannot decrypt our Finished and says so with a fatal alert. */
     PALTEST_ASSERT_STATUS(PAL_ERR_SSL_FATAL_ALERT_MESSAGE, status);
+    PALTEST_ASSERT(pal_plat_sslReceivedAlert(pal_tlsPlatformContext(session.tls)) > 0);
+    PALTEST_ASSERT(!pal_plat_sslPeerCertificateChecked(pal_tlsPlatformContext(session.tls)));
 }
 
 typedef struct log_capture {
@@ -970,5 +1118,10 @@ const paltest_case_t paltest_tls_port_cases[] = {
     { "dtlsSessionSurvivesRestartThroughStorage", dtlsSessionSurvivesRestartThroughStorage, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_SESSION_RESUME },
     { "serverModeHandshake", serverModeHandshake, PALTEST_NEEDS_X509 | PALTEST_NEEDS_SERVER_MODE },
     { "peerClosingMidHandshakeIsReported", peerClosingMidHandshakeIsReported, PALTEST_NEEDS_X509 },
+    { "defaultOfferFollowsCredentials", defaultOfferFollowsCredentials, PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK },
+    { "suiteChoiceOverridesDefaultOffer", suiteChoiceOverridesDefaultOffer,
+      PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
+    { "verificationIsReportedOnlyWhenACertificateWasChecked", verificationIsReportedOnlyWhenACertificateWasChecked,
+      PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK },
 };
 const size_t paltest_tls_port_case_count = sizeof(paltest_tls_port_cases) / sizeof(paltest_tls_port_cases[0]);

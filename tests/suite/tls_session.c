@@ -81,7 +81,7 @@ void tls_session_close_deferred(void *session)
 }
 
 static palStatus_t open_session(tls_session_t *session, palTLSTransportMode_t mode, const char *profile,
-                                bool store_session)
+                                bool store_session, bool is_server_ping)
 {
     palStatus_t status;
 
@@ -106,7 +106,7 @@ static palStatus_t open_session(tls_session_t *session, palTLSTransportMode_t mo
     }
     if (status == PAL_SUCCESS) {
         pal_enableSslSessionStoring(session->conf, store_session);
-        status = pal_initTLS(session->conf, &session->tls, false);
+        status = pal_initTLS(session->conf, &session->tls, is_server_ping);
     }
     if (status == PAL_SUCCESS) {
         pal_setDTLSSocketCallback(session->conf, wake_waiter, session);
@@ -116,12 +116,17 @@ static palStatus_t open_session(tls_session_t *session, palTLSTransportMode_t mo
 
 palStatus_t tls_session_open(tls_session_t *session, palTLSTransportMode_t mode, const char *profile)
 {
-    return open_session(session, mode, profile, false);
+    return open_session(session, mode, profile, false, false);
 }
 
 palStatus_t tls_session_open_resuming(tls_session_t *session, palTLSTransportMode_t mode, const char *profile)
 {
-    return open_session(session, mode, profile, true);
+    return open_session(session, mode, profile, true, false);
+}
+
+palStatus_t tls_session_open_server_ping(tls_session_t *session, palTLSTransportMode_t mode, const char *profile)
+{
+    return open_session(session, mode, profile, true, true);
 }
 
 palStatus_t tls_session_use_certificates(tls_session_t *session, const char *ca_key)

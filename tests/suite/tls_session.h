@@ -33,6 +33,9 @@ palStatus_t tls_session_open(tls_session_t *session, palTLSTransportMode_t mode,
 /* As tls_session_open, with session storing enabled before pal_initTLS, so a stored session
  * (TLS blob or DTLS context) is loaded into the new context. */
 palStatus_t tls_session_open_resuming(tls_session_t *session, palTLSTransportMode_t mode, const char *profile);
+/* As tls_session_open_resuming for the client's server-ping connection (pal_initTLS with
+ * is_server_ping): storing enabled, nothing loaded. */
+palStatus_t tls_session_open_server_ping(tls_session_t *session, palTLSTransportMode_t mode, const char *profile);
 /* Device credentials; ca_key names the trust anchor in the environment ("pki.ca", ...). */
 palStatus_t tls_session_use_certificates(tls_session_t *session, const char *ca_key);
 palStatus_t tls_session_use_psk(tls_session_t *session);

@@ -61,7 +61,9 @@ palStatus_t pal_cleanupTLS(void)
     return status != PAL_SUCCESS ? status : mutex_status;
 }
 
-/* First set bit of PAL_TLS_CIPHER_SUITE wins, in the reference's order. */
+#if PAL_TLS_CIPHER_SUITE_IS_SINGLE
+/* A build that names one suite gets the reference behaviour: that suite, set at creation. A group
+ * (the default) is left to the platform layer, which narrows it to the credentials set later. */
 static palTLSSuites_t configured_primary_suite(void)
 {
 #if PAL_TLS_CIPHER_SUITE & PAL_TLS_PSK_WITH_AES_128_CCM_8_SUITE
@@ -82,6 +84,7 @@ static palTLSSuites_t configured_primary_suite(void)
 #error "PAL_TLS_CIPHER_SUITE selects no known suite"
 #endif
 }
+#endif
 
 palStatus_t pal_initTLSConfiguration(palTLSConfHandle_t *palTLSConf, palTLSTransportMode_t transportationMode)
 {
@@ -101,9 +104,11 @@ palStatus_t pal_initTLSConfiguration(palTLSConfHandle_t *palTLSConf, palTLSTrans
         return status;
     }
     status = pal_plat_setAuthenticationMode(conf->platTlsConfHandle, PAL_TLS_VERIFY_OPTIONAL);
+#if PAL_TLS_CIPHER_SUITE_IS_SINGLE
     if (status == PAL_SUCCESS) {
         status = pal_plat_setCipherSuites(conf->platTlsConfHandle, configured_primary_suite());
     }
+#endif
     if (status != PAL_SUCCESS) {
         (void)pal_plat_tlsConfigurationFree(&conf->platTlsConfHandle);
         free(conf);
@@ -747,14 +752,20 @@ void pal_set_cid_value(palTLSHandle_t palTLSHandle, palTLSConfHandle_t palTLSCon
 #if (PAL_USE_SSL_SESSION_RESUME == 1)
     palTLSService_t *ctx = service_context(palTLSHandle);
     palTLSConfService_t *conf = service_conf(palTLSConf);
+    bool established;
 
     if (ctx == NULL || conf == NULL || !conf->isDtlsMode) {
         return;
     }
-    /* The platform serialised (and so reset) the context with the new CID: it comes back from
-     * that copy whether or not session storing is enabled (upstream left it reset then). */
+    /* When the platform took the CID it serialised the context with it, which resets the
+     * context: it comes back from that copy, whether or not session storing is enabled (upstream
+     * left it reset then). When it did not (bad arguments, no established session), the context
+     * is live and must not be loaded into: a load into a live context fails and frees it. The
+     * suite name tells the two apart, it exists only while a session is established. */
+    established = pal_plat_sslGetCipherSuiteName(ctx->platTlsHandle) != NULL;
     pal_plat_set_cid_value(ctx->platTlsHandle, data_ptr, data_len);
-    if (pal_plat_sslSessionAvailable() && pal_plat_loadSslSession(ctx->platTlsHandle) != PAL_SUCCESS) {
+    if (established && pal_plat_sslGetCipherSuiteName(ctx->platTlsHandle) == NULL &&
+        pal_plat_loadSslSession(ctx->platTlsHandle) != PAL_SUCCESS) {
         pal_plat_removeSslSession();
     }
 #else

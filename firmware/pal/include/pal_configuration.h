@@ -23,7 +23,7 @@
 #error "PAL TLS needs PAL_ENABLE_X509 or PAL_ENABLE_PSK"
 #endif
 
-/* Suite selector bits for PAL_TLS_CIPHER_SUITE (first set bit, in this order, wins). */
+/* Suite selector bits for PAL_TLS_CIPHER_SUITE. */
 #define PAL_TLS_PSK_WITH_AES_128_CCM_8_SUITE 0x01
 #define PAL_TLS_PSK_WITH_AES_256_CCM_8_SUITE 0x02
 #define PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8_SUITE 0x04
@@ -32,12 +32,25 @@
 #define PAL_TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256_SUITE 0x20
 #define PAL_TLS_PSK_WITH_AES_128_CBC_SHA256_SUITE 0x40
 
+/* The six suites of the porting guide, by key exchange. */
+#define PAL_TLS_SEED_PSK_SUITES                                                                    \
+    (PAL_TLS_PSK_WITH_AES_128_CCM_8_SUITE | PAL_TLS_PSK_WITH_AES_256_CCM_8_SUITE |                 \
+     PAL_TLS_PSK_WITH_AES_128_CBC_SHA256_SUITE)
+#define PAL_TLS_SEED_CERT_SUITES                                                                   \
+    (PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8_SUITE | PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_SUITE | \
+     PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_SUITE)
+
+/* PAL_TLS_CIPHER_SUITE is the set of suites a client offers when the application sets none.
+ * One bit: the reference behaviour, exactly that suite (plus PAL_MAX_ALLOWED_CIPHER_SUITES - 1
+ * fixed fallbacks), programmed by pal_initTLSConfiguration. Several bits (the default: every
+ * seed suite of the enabled key exchanges): the group, narrowed to the suites the configured
+ * credentials can use, in the preference order of docs/architecture.md ("Default suites"). */
 #ifndef PAL_TLS_CIPHER_SUITE
-#if PAL_ENABLE_X509
-#define PAL_TLS_CIPHER_SUITE PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8_SUITE
-#else
-#define PAL_TLS_CIPHER_SUITE PAL_TLS_PSK_WITH_AES_128_CCM_8_SUITE
+#define PAL_TLS_CIPHER_SUITE                                                                       \
+    ((PAL_ENABLE_PSK ? PAL_TLS_SEED_PSK_SUITES : 0) | (PAL_ENABLE_X509 ? PAL_TLS_SEED_CERT_SUITES : 0))
 #endif
+#if (PAL_TLS_CIPHER_SUITE & 0x7F) == 0
+#error "PAL_TLS_CIPHER_SUITE selects no known suite"
 #endif
 
 #ifndef PAL_MAX_ALLOWED_CIPHER_SUITES

@@ -22,6 +22,17 @@
  * PAL_TLS_PSK_WITH_AES_128_CBC_SHA256_SUITE. */
 #define PAL_TLS_PSK_WITH_AES_128_CBC_SHA256 ((palTLSSuites_t)6)
 
+/* Whether PAL_TLS_CIPHER_SUITE names one suite (the reference behaviour: pal_initTLSConfiguration
+ * sets it) or a group the platform layer narrows to the credentials (docs/architecture.md,
+ * "Default suites"). An upstream pal_configuration.h names one. */
+#define PAL_TLS_CIPHER_SUITE_IS_SINGLE ((PAL_TLS_CIPHER_SUITE & (PAL_TLS_CIPHER_SUITE - 1)) == 0)
+#ifndef PAL_TLS_PSK_WITH_AES_128_CBC_SHA256_SUITE
+#define PAL_TLS_PSK_WITH_AES_128_CBC_SHA256_SUITE 0x40
+#endif
+
+/* Length of the suite list a configuration can offer: every suite the PAL knows. */
+#define PAL_TLS_SUITE_LIST_CAPACITY 7
+
 /* Negotiated suite of an established session, as its IANA name (e.g.
  * "TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8"); NULL before the handshake completed. */
 const char *pal_plat_sslGetCipherSuiteName(palTLSHandle_t palTLSHandle);

@@ -21,6 +21,7 @@
 /* pal.h first, as upstream's headers require, so that the file also builds in an upstream tree. */
 #include "pal.h"
 #include "pal_plat_TLS.h"
+#include "pal_plat_TLS_negotiation.h"
 #include "pal_plat_TLS_mbedtls.h"
 #include "pal_plat_tls_ext.h"
 #include "../flavour/paltls_flavour_check.h"
@@ -49,7 +50,9 @@ typedef struct palTLSConf {
     mbedtls_ssl_cookie_ctx cookies;
     bool cookies_ready;
 #endif
-    int cipher_suites[PAL_MAX_ALLOWED_CIPHER_SUITES + 1];
+    int cipher_suites[PAL_TLS_SUITE_LIST_CAPACITY + 1];
+    bool suites_explicit;
+    bool has_psk;
     pal_dtls_timer_t timer;
     palTLSSocket_t *io_ctx;
     struct palTLS *tls_context;
@@ -72,6 +75,7 @@ typedef struct palTLS {
     uint64_t peer_valid_from;
     uint64_t peer_valid_to;
 #endif
+    int received_alert;
 } palTLS_t;
 
 static mbedtls_entropy_context *g_entropy;
@@ -93,6 +97,8 @@ static uint32_t g_context_count;
 static uint8_t g_session_buffer[PAL_SSL_SESSION_BUFFER_SIZE];
 static size_t g_session_length;
 #endif
+
+static void refresh_default_suites(palTLSConf_t *conf);
 
 static palTLSConf_t *conf_from_handle(palTLSConfHandle_t handle)
 {
@@ -535,6 +541,7 @@ palStatus_t pal_plat_initTLSConf(palTLSConfHandle_t *confCtx, palTLSTransportMod
         }
     }
 #endif
+    refresh_default_suites(conf);
     *confCtx = (palTLSConfHandle_t)conf;
     return PAL_SUCCESS;
 
@@ -553,12 +560,25 @@ palStatus_t pal_plat_tlsConfigurationFree(palTLSConfHandle_t *palTLSConf)
     return PAL_SUCCESS;
 }
 
+/* Uptime in milliseconds from the PAL tick: this project's ports tick at 1 kHz, upstream's ports
+ * at whatever rate pal_osKernelSysTickFrequency reports. Split so the product cannot overflow. */
+static uint64_t uptime_ms(void)
+{
+    uint64_t ticks = pal_osKernelSysTick();
+    uint64_t frequency = pal_osKernelSysTickFrequency();
+
+    if (frequency == 0) {
+        return ticks;
+    }
+    return (ticks / frequency) * 1000u + ((ticks % frequency) * 1000u) / frequency;
+}
+
 /* mbedtls f_set_timer: deadlines in milliseconds of uptime. The expiry timer only exists to wake
  * an event-driven caller through the DTLS socket callback; retransmission happens in its call. */
 static void dtls_set_delay(void *ctx, uint32_t intermediate_ms, uint32_t final_ms)
 {
     pal_dtls_timer_t *timer = (pal_dtls_timer_t *)ctx;
-    uint64_t now = pal_osKernelSysTick();
+    uint64_t now = uptime_ms();
 
     (void)pal_osTimerStop(timer->expiry_timer);
     if (final_ms == 0) {
@@ -582,7 +602,7 @@ static int dtls_get_delay(void *ctx)
     if (!timer->armed) {
         return -1;
     }
-    now = pal_osKernelSysTick();
+    now = uptime_ms();
     if (now >= timer->final_deadline_ms) {
         return 2;
     }
@@ -701,6 +721,7 @@ palStatus_t pal_plat_initTLS(palTLSConfHandle_t palTLSConf, palTLSHandle_t *palT
     }
     mbedtls_ssl_init(&tls->ssl);
     tls->conf = conf;
+    tls->received_alert = -1;
     conf->tls_context = tls;
     (void)pal_osTimerStop(conf->timer.expiry_timer);
     conf->timer.armed = false;
@@ -780,6 +801,81 @@ static bool offers_cbc_suite(const int *suites)
 }
 #endif
 
+/* Programs conf->cipher_suites (0-terminated) into the library configuration. */
+static void apply_suite_list(palTLSConf_t *conf)
+{
+    mbedtls_ssl_conf_ciphersuites(&conf->conf, conf->cipher_suites);
+#if defined(MBEDTLS_SSL_ENCRYPT_THEN_MAC)
+    /* Encrypt-then-MAC only matters to CBC suites; not offering it saves ClientHello bytes. */
+    mbedtls_ssl_conf_encrypt_then_mac(&conf->conf, offers_cbc_suite(conf->cipher_suites)
+                                                       ? MBEDTLS_SSL_ETM_ENABLED
+                                                       : MBEDTLS_SSL_ETM_DISABLED);
+#endif
+}
+
+static bool suite_compiled(palTLSSuites_t suite)
+{
+    int id = mbedtls_suite_id(suite);
+
+    return id != 0 && mbedtls_ssl_ciphersuite_from_id(id) != NULL;
+}
+
+/* Preference order of the default offer: certificate suites first (forward secrecy, and the
+ * reference's own default 0xC0AE leads), CCM-8 before GCM (the reference's IoT choice), AES-128
+ * before AES-256; CBC last (only there for peers without AEAD). */
+static const struct {
+    palTLSSuites_t suite;
+    uint32_t selector;
+    bool psk;
+} g_default_suite_order[] = {
+    { PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8_SUITE, false },
+    { PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_SUITE, false },
+    { PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_SUITE, false },
+    { PAL_TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256, PAL_TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256_SUITE, false },
+    { PAL_TLS_PSK_WITH_AES_128_CCM_8, PAL_TLS_PSK_WITH_AES_128_CCM_8_SUITE, true },
+    { PAL_TLS_PSK_WITH_AES_256_CCM_8, PAL_TLS_PSK_WITH_AES_256_CCM_8_SUITE, true },
+    { PAL_TLS_PSK_WITH_AES_128_CBC_SHA256, PAL_TLS_PSK_WITH_AES_128_CBC_SHA256_SUITE, true },
+};
+
+static size_t collect_default_suites(const palTLSConf_t *conf, int *list, bool by_credentials)
+{
+#if PAL_ENABLE_X509
+    bool certificates = conf->has_ca_chain || conf->has_own_cert;
+#else
+    bool certificates = false; /* no certificates in this flavour */
+#endif
+    size_t count = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof(g_default_suite_order) / sizeof(g_default_suite_order[0]); i++) {
+        if ((PAL_TLS_CIPHER_SUITE & g_default_suite_order[i].selector) == 0 ||
+            !suite_compiled(g_default_suite_order[i].suite)) {
+            continue;
+        }
+        if (by_credentials && (g_default_suite_order[i].psk ? !conf->has_psk : !certificates)) {
+            continue;
+        }
+        list[count++] = mbedtls_suite_id(g_default_suite_order[i].suite);
+    }
+    list[count] = 0;
+    return count;
+}
+
+/* Until the application picks suites, the offer follows the credentials: PSK suites once a PSK is
+ * set, certificate suites once a CA or an own certificate is. With no usable credential yet (or
+ * none matching the compiled group) the whole group stays offered, so that the handshake fails at
+ * the peer with an alert that says why instead of with an empty ClientHello. */
+static void refresh_default_suites(palTLSConf_t *conf)
+{
+    if (conf->suites_explicit) {
+        return;
+    }
+    if (collect_default_suites(conf, conf->cipher_suites, true) == 0) {
+        (void)collect_default_suites(conf, conf->cipher_suites, false);
+    }
+    apply_suite_list(conf);
+}
+
 palStatus_t pal_plat_setCipherSuites(palTLSConfHandle_t sslConf, palTLSSuites_t palSuite)
 {
     palTLSConf_t *conf = conf_from_handle(sslConf);
@@ -790,30 +886,105 @@ palStatus_t pal_plat_setCipherSuites(palTLSConfHandle_t sslConf, palTLSSuites_t 
         MBEDTLS_TLS_PSK_WITH_AES_256_CCM_8,
         MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8,
     };
-    int suite_id;
     size_t i;
 
     if (conf == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
-    suite_id = mbedtls_suite_id(palSuite);
-    if (suite_id == 0 || mbedtls_ssl_ciphersuite_from_id(suite_id) == NULL) {
+    conf->suites_explicit = true;
+    if (!suite_compiled(palSuite)) {
         conf->cipher_suites[0] = 0;
         return PAL_ERR_TLS_INVALID_CIPHER;
     }
-    conf->cipher_suites[0] = suite_id;
+    conf->cipher_suites[0] = mbedtls_suite_id(palSuite);
     for (i = 1; i < PAL_MAX_ALLOWED_CIPHER_SUITES; i++) {
         conf->cipher_suites[i] = extra_suites[i - 1];
     }
     conf->cipher_suites[PAL_MAX_ALLOWED_CIPHER_SUITES] = 0;
-    mbedtls_ssl_conf_ciphersuites(&conf->conf, conf->cipher_suites);
-#if defined(MBEDTLS_SSL_ENCRYPT_THEN_MAC)
-    /* Encrypt-then-MAC only matters to CBC suites; not offering it saves ClientHello bytes. */
-    mbedtls_ssl_conf_encrypt_then_mac(&conf->conf, offers_cbc_suite(conf->cipher_suites)
-                                                       ? MBEDTLS_SSL_ETM_ENABLED
-                                                       : MBEDTLS_SSL_ETM_DISABLED);
-#endif
+    apply_suite_list(conf);
     return PAL_SUCCESS;
+}
+
+static bool suite_listed(const int *list, size_t count, int id)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        if (list[i] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+palStatus_t pal_plat_setCipherSuiteList(palTLSConfHandle_t sslConf, const palTLSSuites_t *suites, size_t count)
+{
+    palTLSConf_t *conf = conf_from_handle(sslConf);
+    size_t used = 0;
+    size_t i;
+
+    if (conf == NULL || suites == NULL || count == 0 || count > PAL_TLS_SUITE_LIST_CAPACITY) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    conf->suites_explicit = true;
+    conf->cipher_suites[0] = 0;
+    for (i = 0; i < count; i++) {
+        if (!suite_compiled(suites[i])) {
+            conf->cipher_suites[0] = 0;
+            return PAL_ERR_TLS_INVALID_CIPHER;
+        }
+        if (!suite_listed(conf->cipher_suites, used, mbedtls_suite_id(suites[i]))) {
+            conf->cipher_suites[used++] = mbedtls_suite_id(suites[i]);
+        }
+    }
+    conf->cipher_suites[used] = 0;
+    apply_suite_list(conf);
+    return PAL_SUCCESS;
+}
+
+size_t pal_plat_getOfferedCipherSuiteNames(palTLSConfHandle_t sslConf, const char **names, size_t max)
+{
+    const palTLSConf_t *conf = conf_from_handle(sslConf);
+    size_t count = 0;
+
+    if (conf == NULL) {
+        return 0;
+    }
+    for (; conf->cipher_suites[count] != 0; count++) {
+        if (names != NULL && count < max) {
+            names[count] = mbedtls_ssl_get_ciphersuite_name(conf->cipher_suites[count]);
+        }
+    }
+    return count;
+}
+
+bool pal_plat_sslPeerCertificateChecked(palTLSHandle_t palTLSHandle)
+{
+#if PAL_ENABLE_X509
+    const palTLS_t *tls = tls_from_handle(palTLSHandle);
+
+    return tls != NULL && tls->peer_validity_known;
+#else
+    /* No certificates in this flavour: none was ever checked. */
+    (void)palTLSHandle;
+    return false;
+#endif
+}
+
+int pal_plat_sslReceivedAlert(palTLSHandle_t palTLSHandle)
+{
+    const palTLS_t *tls = tls_from_handle(palTLSHandle);
+
+    return tls != NULL ? tls->received_alert : -1;
+}
+
+/* The library reports a fatal alert only as MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE; which alert it
+ * was is left in the input record (level, description), read here through the private member. */
+static void note_received_alert(palTLS_t *tls, int mbedtls_result)
+{
+    if (mbedtls_result == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && tls->ssl.MBEDTLS_PRIVATE(in_msg) != NULL) {
+        tls->received_alert = tls->ssl.MBEDTLS_PRIVATE(in_msg)[1];
+    }
 }
 
 palStatus_t pal_plat_sslGetVerifyResultExtended(palTLSHandle_t palTLSHandle, int32_t *verifyResult)
@@ -945,6 +1116,7 @@ palStatus_t pal_plat_handShake(palTLSHandle_t palTLSHandle, uint64_t *serverTime
         return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
     }
     ret = mbedtls_ssl_handshake(&tls->ssl);
+    note_received_alert(tls, ret);
 #ifdef PAL_TLS_SUPPORT_SERVER_MODE
     if (ret == MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED && tls->conf->is_server) {
         /* The cookie went out: start over and wait for the ClientHello that carries it. */
@@ -983,6 +1155,7 @@ palStatus_t pal_plat_renegotiate(palTLSHandle_t palTLSHandle, uint64_t serverTim
     } else {
         g_time_from_handshake = (mbedtls_time_t)serverTime;
         ret = mbedtls_ssl_renegotiate(&tls->ssl);
+        note_received_alert(tls, ret);
         status = translate_handshake_result(tls, ret);
         g_time_from_handshake = 0;
     }
@@ -1175,6 +1348,7 @@ palStatus_t pal_plat_setOwnCertChain(palTLSConfHandle_t palTLSConf, palX509_t *o
         return PAL_ERR_TLS_FAILED_TO_PARSE_CERT;
     }
     conf->has_own_cert = true;
+    refresh_default_suites(conf);
     return configure_own_identity(conf);
 }
 
@@ -1241,6 +1415,7 @@ palStatus_t pal_plat_setCAChain(palTLSConfHandle_t palTLSConf, palX509_t *caChai
     }
     mbedtls_ssl_conf_ca_chain(&conf->conf, &conf->ca_chain, NULL);
     conf->has_ca_chain = true;
+    refresh_default_suites(conf);
     return PAL_SUCCESS;
 }
 #endif
@@ -1262,6 +1437,8 @@ palStatus_t pal_plat_setPSK(palTLSConfHandle_t sslConf, const unsigned char *ide
     if (ret != 0) {
         return PAL_ERR_GENERIC_FAILURE;
     }
+    conf->has_psk = true;
+    refresh_default_suites(conf);
     return PAL_SUCCESS;
 }
 #endif

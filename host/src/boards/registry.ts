@@ -48,6 +48,18 @@ export interface Board {
   file: string;
 }
 
+/**
+ * Names a board could be called by: its id, the id without a leading `zephyr-`/`qemu-`
+ * (`nrf9160dk`), the id's first word (`qemu`, `native`), its Zephyr board target
+ * (`nucleo_f429zi`). `BoardRegistry.aliases` keeps those no other board claims.
+ */
+export function candidateAliases(board: Board): string[] {
+  const id = board.id.toLowerCase();
+  const names = [id, id.replace(/^(zephyr|qemu)-/, ''), id.split('-')[0]!];
+  if (board.zephyr) names.push(board.zephyr.board.toLowerCase());
+  return [...new Set(names.filter((n) => n !== ''))];
+}
+
 function formatAjvError(e: ErrorObject): string {
   const where = e.instancePath || '(top level)';
   switch (e.keyword) {
@@ -108,16 +120,34 @@ export class BoardRegistry {
     return new BoardRegistry(boards, dir);
   }
 
+  /** The one board resolver every command uses: `resolve(id)`. */
   get(id: string | undefined): Board {
-    if (id === undefined) {
-      const def = this.boards.find((b) => b.default) ?? this.boards[0]!;
-      return def;
+    return this.resolve(id);
+  }
+
+  /**
+   * A board from what a user types: nothing (the default board), a registry id, a Zephyr board
+   * target, or a short alias (`boardAliases`). Case-insensitive. An alias two boards share is an
+   * error naming both, never a guess.
+   */
+  resolve(spelling: string | undefined): Board {
+    if (spelling === undefined) return this.boards.find((b) => b.default) ?? this.boards[0]!;
+    const want = spelling.trim().toLowerCase();
+    const exact = this.boards.find((b) => b.id === want || b.zephyr?.board.toLowerCase() === want);
+    if (exact) return exact;
+    const claimed = this.boards.filter((b) => candidateAliases(b).includes(want));
+    if (claimed.length === 1) return claimed[0]!;
+    if (claimed.length > 1) {
+      throw new ConfigError(`ambiguous board '${spelling}': ${claimed.map((b) => b.id).join(', ')}`, 'give the full board id (see `paltls boards`)');
     }
-    const byId = this.boards.find((b) => b.id === id || b.zephyr?.board === id);
-    if (!byId) {
-      throw new ConfigError(`unknown board '${id}'`, `known boards: ${this.boards.map((b) => b.id).join(', ')} (see \`paltls boards\`)`);
-    }
-    return byId;
+    const known = this.boards.map((b) => (this.aliases(b).length ? `${b.id} (${this.aliases(b).join(', ')})` : b.id)).join(', ');
+    throw new ConfigError(`unknown board '${spelling}'`, `known boards: ${known} (see \`paltls boards\`)`);
+  }
+
+  /** The short names that select this board and no other. */
+  aliases(board: Board): string[] {
+    const taken = (alias: string): boolean => this.boards.some((b) => b !== board && (b.id === alias || candidateAliases(b).includes(alias)));
+    return candidateAliases(board).filter((a) => a !== board.id && !taken(a));
   }
 
   defaultBoard(): Board {

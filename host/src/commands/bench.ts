@@ -3,7 +3,8 @@
 // to it). The QEMU image runs twice and its instruction counts are compared (determinism check).
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { BoardRegistry } from '../boards/registry';
 import { repoRoot } from '../util/paths';
 import { renderHtml } from '../bench/html';
 import {
@@ -27,16 +28,24 @@ import {
   runQemuBench,
   SectionSizes,
 } from '../bench/run';
-import { ExitCode, ExitCodeValue } from '../errors';
+import { ConfigError, ExitCode, ExitCodeValue } from '../errors';
 import { FlavourTable, FLAVOURS, flavourFootprint, flavourHarness, flavourImages, flavourTargets, formatFlavours } from '../bench/flavours';
 
 export interface BenchOptions {
-  board?: 'qemu' | 'native';
+  board?: string;
   json?: string;
   html?: string;
   seconds?: number;
   runs?: number;
   verbose?: boolean;
+}
+
+/** `--board` through the registry resolver: the bench runs on the QEMU Cortex-M3 or natively. */
+export function benchTarget(spelling: string): 'qemu' | 'native' {
+  const board = BoardRegistry.load().resolve(spelling);
+  if (board.flavour === 'baremetal-qemu') return 'qemu';
+  if (board.flavour === 'native') return 'native';
+  throw new ConfigError(`paltls bench runs on the QEMU Cortex-M3 board or natively, not on '${board.id}'`, 'use --board qemu or --board native');
 }
 
 function defaultOutput(): string {
@@ -48,7 +57,7 @@ function defaultOutput(): string {
 
 export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
   const t0 = Date.now();
-  const boards = opts.board ? [opts.board] : ['qemu', 'native'];
+  const boards = opts.board ? [benchTarget(opts.board)] : ['qemu', 'native'];
   const say = (l: string): void => void process.stdout.write(`${l}\n`);
   const echo = opts.verbose ? say : (): void => undefined;
   const report: BenchReport = {
@@ -140,7 +149,7 @@ export function registerBench(program: Command, wrap: (fn: (o: BenchOptions) => 
   program
     .command('bench')
     .description('footprint, heap, stack, handshake cost and wire bytes per suite, PAL vs raw Mbed TLS (QEMU M3 + native)')
-    .addOption(new Option('-b, --board <board>', 'only one of the two: qemu (Cortex-M3 instruction counts + footprint) or native').choices(['qemu', 'native']))
+    .option('-b, --board <board>', 'only one of the two: qemu (Cortex-M3 instruction counts + footprint) or native; any id or alias of those boards')
     .option('--json <file>', 'write the JSON report (default reports/<time>-bench/bench.json)')
     .option('--html <file>', 'write the HTML report (default: next to the JSON)')
     .option('--seconds <s>', 'native: seconds per suite/transport for handshakes/s (default 0.5)', positive)

@@ -16,8 +16,9 @@ export interface DeviceConnection {
   bridge?: SocketBridge;
 }
 
+/** Every command's --board goes through the registry's one resolver (ids, targets, aliases). */
 export function resolveBoard(id: string | undefined): Board {
-  return BoardRegistry.load().get(id);
+  return BoardRegistry.load().resolve(id);
 }
 
 export function makeRunner(board: Board, options: RunnerOptions): DeviceRunner {

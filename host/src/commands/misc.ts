@@ -16,17 +16,18 @@ export async function runBoards(opts: { json?: boolean }): Promise<ExitCodeValue
   const reg = BoardRegistry.load();
   const ports = await detectPorts(reg.boards);
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ boards: reg.boards.map(({ file: _f, ...b }) => b), ports }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ boards: reg.boards.map(({ file: _f, ...b }) => ({ ...b, aliases: reg.aliases(b as typeof reg.boards[number]) })), ports }, null, 2) + '\n');
     return ExitCode.Ok;
   }
   const def = reg.defaultBoard().id;
-  process.stdout.write('Boards:\n');
+  process.stdout.write(`Boards:\n    ${'id'.padEnd(22)} ${'aliases'.padEnd(28)} ${'flavour'.padEnd(15)} network / flash / target  title\n`);
   for (const b of reg.boards) {
     const target = b.zephyr ? ` [${b.zephyr.board}]` : '';
     const flash = b.flash ? ` flash=${b.flash.runner}` : '';
-    process.stdout.write(`  ${b.id === def ? '*' : ' '} ${b.id.padEnd(22)} ${b.flavour.padEnd(15)} net=${b.network.mode.padEnd(9)}${flash}${target}  ${b.title}\n`);
+    const aliases = reg.aliases(b).filter((a) => a !== b.zephyr?.board).join(',') || '-';
+    process.stdout.write(`  ${b.id === def ? '*' : ' '} ${b.id.padEnd(22)} ${aliases.padEnd(28)} ${b.flavour.padEnd(15)} net=${b.network.mode.padEnd(9)}${flash}${target}  ${b.title}\n`);
   }
-  process.stdout.write(`  (* = default for \`paltls test\`)\n\nSerial ports:\n`);
+  process.stdout.write(`  (* = default board; --board takes the id or any alias, on every command)\n\nSerial ports:\n`);
   if (ports.length === 0) process.stdout.write('  none detected\n');
   for (const p of ports) {
     const usb = p.vid ? ` ${p.vid}:${p.pid}` : '';

@@ -148,6 +148,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     const timeoutS = opts.timeout ?? board.run?.caseTimeoutSeconds ?? 60;
     const records: TestRecord[] = [];
     const bundles: Record<string, string> = {};
+    const captures: Record<string, string> = {};
     for (let i = 0; i < selected.length; i++) {
       const c = selected[i]!;
       const testId = `${GROUP}.${c.name}`;
@@ -174,7 +175,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
           if (!conn) record.message += ' (restart FAILED: remaining cases not run)';
           if (!peer.running) {
             transcript.note('peer died: restarting it');
-            await peer.start();
+            relay?.retarget(await peer.start());
           }
         }
       }
@@ -187,6 +188,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
         const peerLog = peer.linesSince(peerMark);
         const bundleDir = path.join(resultsDir, 'failures', testId);
         const capture = report.caseEnded(record, { transcript: caseTranscript, peerLog, bundleDir });
+        if (capture) captures[testId] = capture;
         bundles[testId] = saveBundle(resultsDir, testId, {
           transcript: Transcript.render(caseTranscript),
           peerLog,
@@ -209,7 +211,9 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     const result: RunResult = { board: board.id, build: { id: id.buildId, mbedtls: id.mbedtls }, tests: records, summary: summarize(records) };
     if (opts.json) writeJson(opts.json, result);
     writeJson(path.join(resultsDir, 'results.json'), result);
-    const systemOut = Object.fromEntries(Object.entries(bundles).map(([k, v]) => [k, `failure bundle: ${v}`]));
+    const systemOut = Object.fromEntries(
+      Object.entries(bundles).map(([k, v]) => [k, `failure bundle: ${v}${captures[k] ? `\npacket capture: ${captures[k]}` : ''}`]),
+    );
     if (opts.junit) writeJUnit(opts.junit, result, { systemOut, hostname: os.hostname() });
     writeJUnit(path.join(resultsDir, 'junit.xml'), result, { systemOut, hostname: os.hostname() });
     const page = report.write(result, { buildId: id.buildId, mbedtls: id.mbedtls, entropyTestOnly: id.entropyTestOnly }, opts.html);

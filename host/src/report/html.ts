@@ -22,8 +22,10 @@ export interface CaseDetails {
 }
 
 export interface CaseView extends TestRecord {
-  /** Start of the case in ms since the run started. */
+  /** Start of the case in ms since the run started (host clock). */
   startMs: number;
+  /** End of the case, host clock, incl. any device restart after it; default start + duration. */
+  endMs?: number;
   details?: CaseDetails;
 }
 
@@ -50,6 +52,8 @@ table{border-collapse:collapse}
 .hdr td:first-child{color:#666}
 .sum span{margin-right:1em;font-weight:600}
 #cases{width:100%;margin-top:.6em}
+.scroll{overflow-x:auto}
+td.other{font-size:12px;color:#444}
 #cases th,#cases td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
 #cases th{background:#f3f3f3;position:sticky;top:0}
 #cases td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -115,8 +119,8 @@ const TEMPLATE = `<!DOCTYPE html>
 <% for (const s of it.statuses) { %><label><input type="checkbox" name="status" value="<%= s %>" checked> <%= s %></label><% } %>
 <span><span id="shown"><%= it.run.cases.length %></span> of <%= it.run.cases.length %> shown</span>
 </div>
-<table id="cases">
-<thead><tr><th>#</th><th>case</th><th>status</th><th>duration (s)</th><% for (const m of it.metrics) { %><th><%= m %></th><% } %><th>message</th></tr></thead>
+<div class="scroll"><table id="cases">
+<thead><tr><th>#</th><th>case</th><th>status</th><th>duration (s)</th><% for (const m of it.metrics) { %><th><%= m %></th><% } %><% if (it.otherMetrics) { %><th>other metrics</th><% } %><th>message</th></tr></thead>
 <tbody>
 <% it.run.cases.forEach(function (c, i) { %>
 <tr class="case <%= c.status %>" data-id="<%= c.id %>" data-status="<%= c.status %>" data-index="<%= i %>">
@@ -125,10 +129,11 @@ const TEMPLATE = `<!DOCTYPE html>
 <td class="st"><%= c.status %></td>
 <td class="num"><%= it.seconds(c.duration_ms) %></td>
 <% for (const m of it.metrics) { %><td class="num"><%= c.metrics && c.metrics[m] !== undefined ? it.int(c.metrics[m]) : '' %></td><% } %>
+<% if (it.otherMetrics) { %><td class="other"><%= it.others(c) %></td><% } %>
 <td class="msg"><%= c.message || '' %></td>
 </tr>
 <% if (c.details) { %>
-<tr class="detail" id="detail-<%= i %>"><td></td><td colspan="<%= it.metrics.length + 4 %>">
+<tr class="detail" id="detail-<%= i %>"><td></td><td colspan="<%= it.metrics.length + (it.otherMetrics ? 5 : 4) %>">
 <details class="case-details" data-id="<%= c.id %>"><summary>transcript, device output and peer log of <%= c.id %></summary>
 <% if (c.details.capture) { %><p>packet capture: <a class="capture" href="<%= c.details.capture %>"><%= c.details.capture %></a> (open with Wireshark or <code>tshark -r</code>)</p><% } %>
 <% if (c.details.bundle) { %><p>failure bundle: <a href="<%= c.details.bundle %>"><%= c.details.bundle %></a></p><% } %>
@@ -138,7 +143,7 @@ const TEMPLATE = `<!DOCTYPE html>
 </details></td></tr>
 <% } %>
 <% }) %>
-</tbody></table>
+</tbody></table></div>
 <script><%~ it.script %></script>
 </body></html>
 `;
@@ -147,15 +152,20 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 
 /** One bar per case on the run's time axis; hover shows the case, status and duration. */
 export function timelineSvg(run: RunView, width = 960): string {
-  const total = Math.max(run.durationMs, ...run.cases.map((c) => c.startMs + c.duration_ms), 1);
+  const end = (c: CaseView): number => c.endMs ?? c.startMs + c.duration_ms;
+  const total = Math.max(run.durationMs, ...run.cases.map(end), 1);
   const h = 28;
   const scale = width / total;
   const bars = run.cases.map((c) => {
     const x = Math.min(width - 1, c.startMs * scale);
-    const w = Math.max(1, c.duration_ms * scale);
-    const tip = `${c.id}: ${c.status}, ${(c.duration_ms / 1000).toFixed(2)} s at +${(c.startMs / 1000).toFixed(1)} s`;
+    const w = Math.max(1, (end(c) - c.startMs) * scale);
+    const tip = `${c.id}: ${c.status}, ${(c.duration_ms / 1000).toFixed(2)} s on the device, ${((end(c) - c.startMs) / 1000).toFixed(2)} s on the host from +${(c.startMs / 1000).toFixed(2)} s`;
     return `<rect x="${x.toFixed(1)}" y="2" width="${w.toFixed(1)}" height="${h - 4}" class="t-${esc(c.status)}"><title>${esc(tip)}</title></rect>`;
   });
+  const firstStart = Math.min(...run.cases.map((c) => c.startMs), total);
+  const setup = firstStart > 0
+    ? `<rect x="0" y="${h / 2 - 2}" width="${(firstStart * scale).toFixed(1)}" height="4" fill="#9aa0a6"><title>${esc(`build, boot, sync, peers: ${(firstStart / 1000).toFixed(1)} s`)}</title></rect>`
+    : '';
   const ticks: string[] = [];
   const step = niceStep(total / 8);
   for (let i = 0; i * step <= total; i++) {
@@ -164,7 +174,7 @@ export function timelineSvg(run: RunView, width = 960): string {
     ticks.push(`<line x1="${x.toFixed(1)}" y1="${h}" x2="${x.toFixed(1)}" y2="${h + 4}" stroke="#888"/><text x="${x.toFixed(1)}" y="${h + 15}" text-anchor="middle">${label}</text>`);
   }
   return `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="${width + 20}" height="${h + 20}" viewBox="-10 0 ${width + 20} ${h + 20}" role="img" aria-label="run timeline">` +
-    `<rect x="0" y="2" width="${width}" height="${h - 4}" fill="#f1f1f1"/>${bars.join('')}${ticks.join('')}</svg>`;
+    `<rect x="0" y="2" width="${width}" height="${h - 4}" fill="#f1f1f1"/>${setup}${bars.join('')}${ticks.join('')}</svg>`;
 }
 
 /** A tick spacing in ms out of 1-2-5 steps, at least `raw`. */
@@ -172,11 +182,29 @@ function niceStep(raw: number): number {
   for (let p = 1; ; p *= 10) for (const m of [1, 2, 5]) if (m * p >= raw) return m * p;
 }
 
+/**
+ * Metrics most cases report (instructions, heap, stack on a board that measures them) get a
+ * column each; the ones only a few cases report (a soak's counters) share one cell per case.
+ */
+export function metricColumns(cases: CaseView[]): { columns: string[]; others: string[] } {
+  const count = new Map<string, number>();
+  for (const c of cases) for (const k of Object.keys(c.metrics ?? {})) count.set(k, (count.get(k) ?? 0) + 1);
+  const names = [...count.keys()].sort();
+  const columns = names.filter((n) => count.get(n)! * 4 >= cases.length);
+  return { columns, others: names.filter((n) => !columns.includes(n)) };
+}
+
 export function renderHtml(run: RunView): string {
-  const metrics = [...new Set(run.cases.flatMap((c) => Object.keys(c.metrics ?? {})))].sort();
+  const { columns, others } = metricColumns(run.cases);
   return eta.renderString(TEMPLATE, {
     run,
-    metrics,
+    metrics: columns,
+    otherMetrics: others.length > 0,
+    others: (c: CaseView) =>
+      others
+        .filter((m) => c.metrics?.[m] !== undefined)
+        .map((m) => `${m}=${c.metrics![m]!.toLocaleString('en-US')}`)
+        .join(' '),
     statuses: ['passed', 'failed', 'error', 'skipped'],
     style: STYLE,
     script: SCRIPT,

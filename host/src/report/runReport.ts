@@ -49,7 +49,7 @@ export class RunReporter {
       if (this.recorder.write(file, 0, `paltls ${record.id}: ${record.status}${record.message ? ` (${record.message})` : ''}`)) capture = file;
     }
     this.recorder.clear();
-    const view: CaseView = { ...record, startMs: this.caseStartedAt - this.started };
+    const view: CaseView = { ...record, startMs: this.caseStartedAt - this.started, endMs: Date.now() - this.started };
     if (failure) {
       view.details = {
         transcript: Transcript.render(failure.transcript),

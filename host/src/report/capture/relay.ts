@@ -22,7 +22,7 @@ class PortRelay {
   port = 0;
 
   constructor(
-    private readonly target: { host: string; port: number },
+    public target: { host: string; port: number },
     private readonly bindHost: string,
     private readonly rec: TrafficRecorder,
     private readonly advertised?: string,
@@ -138,7 +138,7 @@ class PortRelay {
 }
 
 export class PeerRelay {
-  private readonly relays: PortRelay[] = [];
+  private readonly relays = new Map<string, PortRelay>();
 
   /** bindHost: where the relay listens; advertisedHost: the address the device is given. */
   constructor(private readonly rec: TrafficRecorder, private readonly options: { bindHost?: string; advertisedHost?: string } = {}) {}
@@ -148,13 +148,26 @@ export class PeerRelay {
     const out = new Map<string, number>();
     for (const [profile, port] of peerPorts) {
       const r = new PortRelay({ host: '127.0.0.1', port }, this.options.bindHost ?? '127.0.0.1', this.rec, this.options.advertisedHost);
-      this.relays.push(r);
+      this.relays.set(profile, r);
       out.set(profile, await r.start());
     }
     return out;
   }
 
+  /**
+   * A restarted peer listens on new ports: new connections go there, while the device keeps the
+   * relay ports it was given.
+   */
+  retarget(peerPorts: Map<string, number>): void {
+    for (const [profile, port] of peerPorts) {
+      const r = this.relays.get(profile);
+      if (r) r.target = { ...r.target, port };
+    }
+  }
+
   async stop(): Promise<void> {
-    await Promise.all(this.relays.splice(0).map((r) => r.stop()));
+    const all = [...this.relays.values()];
+    this.relays.clear();
+    await Promise.all(all.map((r) => r.stop()));
   }
 }
