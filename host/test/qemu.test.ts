@@ -1,10 +1,12 @@
 // QEMU board runner pieces that need no emulator: command line, deterministic mode, footprint
 // parsing. (The QEMU suite itself runs in the `qemu` stage of npm test: scripts/test-qemu.)
 import { strict as assert } from 'assert';
+import { spawn } from 'child_process';
 import { BoardRegistry } from '../src/boards/registry';
 import { componentOf, formatFootprint, imageTotals, parseLinkMap, parseSizeA } from '../src/boards/footprint';
 import { deterministicFromEnv, ICOUNT_ARGS, QemuBoardRunner, qemuCommandLine } from '../src/boards/qemu';
 import { createRunner } from '../src/boards/runner';
+import { OutputTail, stopProcess, waitForPty } from '../src/boards/process';
 import { main, withRunnerEnv } from '../src/cli';
 import { ExitCode } from '../src/errors';
 
@@ -109,6 +111,30 @@ describe('QEMU board', () => {
     }
     assert.equal(code, ExitCode.Config);
     assert.equal(process.env.PALTLS_QEMU_DETERMINISTIC, undefined);
+  });
+});
+
+describe('emulator process and pty (boards/process.ts, shared by both QEMU boards)', () => {
+  const errors = {
+    timeout: () => new Error('timeout'),
+    exit: (code: number | null, out: string) => new Error(`exit ${code}: ${out.trim()}`),
+    spawnError: (err: Error) => err,
+  };
+
+  it("takes the pty from QEMU's 'char device redirected' line, on stdout or stderr", async () => {
+    for (const stream of ['stdout', 'stderr']) {
+      const proc = spawn(process.execPath, ['-e', `process.${stream}.write('QEMU 8.2\\nchar device redirected to /dev/pts/77 (label serial0)\\n'); setTimeout(() => {}, 10000)`]);
+      try {
+        assert.equal(await waitForPty(proc, new OutputTail(proc, 1000), 10000, errors), '/dev/pts/77');
+      } finally {
+        await stopProcess(proc);
+      }
+    }
+  });
+
+  it('reports an emulator that exits before announcing its pty, with its output', async () => {
+    const proc = spawn(process.execPath, ['-e', "console.error('qemu: could not load kernel'); process.exit(1)"]);
+    await assert.rejects(waitForPty(proc, new OutputTail(proc, 1000), 10000, errors), /exit 1: qemu: could not load kernel/);
   });
 });
 

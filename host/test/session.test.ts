@@ -83,6 +83,26 @@ describe('session', () => {
     s.dispose();
   });
 
+  it('retransmits a LIST the device never saw (docs/protocol.md §4) and reads the manifest once', async () => {
+    const dev = new FakeDevice();
+    const s = open(dev);
+    await s.sync({ timeoutMs: 1000 });
+    const write = dev.write.bind(dev);
+    let dropped = 0;
+    dev.write = (data: Buffer): void => {
+      if (data[3] === MsgType.List && dropped++ === 0) return; // lost on the line
+      write(data);
+    };
+    const cases = await s.list();
+    assert.equal(dropped, 2);
+    assert.deepEqual(
+      cases.map((c) => c.name),
+      dev.cases.map((c) => c.name),
+    );
+    s.dispose();
+    await dev.close();
+  });
+
   it('reports a hung case as a timeout', async () => {
     const dev = new FakeDevice({
       onRun: (name, d, seq) => d.sendFrame(MsgType.CaseStart, seq, new TlvWriter().str(Tag.Name, name).build()),

@@ -5,13 +5,20 @@
 import * as dgram from 'dgram';
 import * as dns from 'dns';
 import * as net from 'net';
-import { MsgType, NetEventFlag, NetOp, PalDomain, PalSockType, PalStatus, Tag } from '../protocol/constants';
+import { MAX_PAYLOAD, MsgType, NetEventFlag, NetOp, PalDomain, PalSockType, PalStatus, Tag } from '../protocol/constants';
 import { Frame } from '../protocol/frame';
 import { Session } from '../protocol/session';
 import { TlvReader, TlvWriter } from '../protocol/tlv';
 import { TcpFlow, TrafficRecorder } from '../report/capture/recorder';
 
 type Reply = TlvWriter;
+
+/**
+ * Most data one NET_RSP carries: the payload limit less STATUS, the DATA header, ADDR (IPv6) and
+ * PORT (the device asks for at most AP_MAX_PAYLOAD - 64 bytes, BRIDGE_DATA_MAX in
+ * pal_plat_network_bridge.c).
+ */
+export const BRIDGE_DATA_MAX = MAX_PAYLOAD - 64;
 
 interface BridgeSocket {
   id: number;
@@ -341,12 +348,17 @@ export class SocketBridge {
   }
 
   private async recv(s: BridgeSocket, r: TlvReader, wait: number): Promise<Reply> {
-    const max = r.uint(Tag.Len) ?? 1024;
+    const max = Math.min(r.uint(Tag.Len) ?? 1024, BRIDGE_DATA_MAX);
     if (s.kind === 'udp') {
       if (!s.nonBlocking) await this.waitFor(s, () => s.datagrams.length > 0, wait);
       const d = s.datagrams.shift();
       if (!d) return this.status(PalStatus.SOCKET_WOULD_BLOCK);
-      return this.status(PalStatus.SUCCESS).put(Tag.Data, d.data.subarray(0, max)).put(Tag.Addr, stringToAddr(d.address)).u16(Tag.Port, d.port);
+      if (d.data.length > max) {
+        // A cut datagram would reach DTLS as a damaged record; dropping it says what happened.
+        this.log(`bridge udp ${s.id}: datagram of ${d.data.length} bytes from ${d.address}:${d.port} exceeds the ${max}-byte receive limit; dropped`);
+        return this.status(PalStatus.BUFFER_TOO_SMALL);
+      }
+      return this.status(PalStatus.SUCCESS).put(Tag.Data, d.data).put(Tag.Addr, stringToAddr(d.address)).u16(Tag.Port, d.port);
     }
     if (!s.nonBlocking) await this.waitFor(s, () => s.rx.length > 0 || s.closed, wait);
     if (s.rx.length === 0) {

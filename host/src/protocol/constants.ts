@@ -1,5 +1,6 @@
-// Wire constants of the paltls serial protocol v1 (docs/protocol.md). Must match
-// firmware/agent/agent_proto.h.
+// Wire constants of the paltls serial protocol v1 (docs/protocol.md). Values and names are checked
+// against firmware/agent/agent_proto.h, pal_errors.h, pal_network.h and paltest.h by
+// host/test/constants.test.ts (the C compiler evaluates the headers).
 
 export const PROTOCOL_VERSION = 1;
 export const SOF0 = 0x02;
@@ -116,6 +117,7 @@ const NET = 0xffff0000 | 0;
 export const PalStatus = {
   SUCCESS: 0,
   INVALID_ARGUMENT: (0xfffffff0 | 0) + 1,
+  BUFFER_TOO_SMALL: (0xfffffff0 | 0) + 3,
   NOT_SUPPORTED: (0xfffffff0 | 0) + 4,
   SOCKET_GENERIC: NET,
   SOCKET_NO_BUFFERS: NET + 1,

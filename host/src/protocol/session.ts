@@ -6,7 +6,7 @@ import { EventEmitter } from 'events';
 import { CaseStatusCode, MsgType, PROTOCOL_VERSION, Tag, typeName } from './constants';
 import { crc32 } from './crc';
 import { encodeFrame, Frame, FrameParser } from './frame';
-import { TlvReader, TlvWriter } from './tlv';
+import { readI64, TlvReader, TlvWriter } from './tlv';
 import { DeviceError, ProtocolError, SyncError, TimeoutError } from '../errors';
 import { CloseInfo, Transport } from '../transport/transport';
 import { Transcript } from '../report/transcript';
@@ -83,13 +83,35 @@ const STATUS_BY_CODE: Record<number, CaseStatus> = {
   [CaseStatusCode.Error]: 'error',
 };
 
+/**
+ * (METRIC_NAME, METRIC_VALUE)* pairs, one reading for CASE_RESULT metrics and FAULT registers:
+ * METRIC_VALUE is an i64 (registers are u32, zero-extended by the agent, so they read the same).
+ */
+export function parseMetrics(r: TlvReader): CaseMetric[] {
+  const names = r.all(Tag.MetricName).map((b) => b.toString('utf8'));
+  const values = r.all(Tag.MetricValue).map((b) => Number(readI64(Tag.MetricValue, b)));
+  if (names.length !== values.length) throw new ProtocolError(`${names.length} METRIC_NAME entries but ${values.length} METRIC_VALUE entries`);
+  return names.map((name, i) => ({ name, value: values[i]! }));
+}
+
+/** FAULT frame; throws ProtocolError when the payload does not decode. */
 export function parseFault(frame: Frame): FaultReport {
   const r = new TlvReader(frame.payload);
-  const names = r.all(Tag.MetricName).map((b) => b.toString('utf8'));
-  const values = r.all(Tag.MetricValue).map((b) => Number(b.readBigUInt64LE(0)));
   const registers: Record<string, number> = {};
-  names.forEach((n, i) => (registers[n] = values[i] ?? 0));
+  for (const m of parseMetrics(r)) registers[m.name] = m.value;
   return { reason: r.str(Tag.Message) ?? 'fault', caseName: r.str(Tag.Name), registers };
+}
+
+/** CASE_RESULT frame; throws ProtocolError when the payload does not decode. */
+export function parseCaseResult(payload: Buffer, name: string, elapsedMs: number): CaseReport {
+  const r = new TlvReader(payload);
+  return {
+    name: r.str(Tag.Name) ?? name,
+    status: STATUS_BY_CODE[r.uint(Tag.Status) ?? 3] ?? 'error',
+    durationMs: r.uint(Tag.Duration) ?? elapsedMs,
+    message: r.str(Tag.Message),
+    metrics: parseMetrics(r),
+  };
 }
 
 export function parseIdentity(frame: Frame): DeviceIdentity {
@@ -117,6 +139,21 @@ export function manifestCrc(cases: ManifestCase[]): number {
   return crc;
 }
 
+/** The device's ERROR reply as the error of the request it answers. */
+function refusal(frame: Frame): ProtocolError {
+  try {
+    const r = new TlvReader(frame.payload);
+    return new ProtocolError(`device refused the request: ${r.str(Tag.Message) ?? 'error'} (status ${r.int32(Tag.Status)})`);
+  } catch (err) {
+    return new ProtocolError(`device refused the request (malformed ERROR frame: ${(err as Error).message})`);
+  }
+}
+
+function asProtocolError(err: unknown, what: string): ProtocolError {
+  if (err instanceof ProtocolError) return new ProtocolError(`${what}: ${err.message}`);
+  return new ProtocolError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
 function describeFrame(f: Frame): string {
   let detail = '';
   try {
@@ -135,7 +172,7 @@ function describeFrame(f: Frame): string {
 
 export interface SessionEvents {
   line: (text: string) => void; // device log line (from the line or the log stream)
-  boot: (id: DeviceIdentity) => void;
+  boot: (id: DeviceIdentity | undefined) => void; // undefined: the BOOT payload did not decode
   fault: (fault: FaultReport) => void;
   netreq: (frame: Frame) => void;
   close: (info: CloseInfo) => void;
@@ -241,12 +278,19 @@ export class Session extends EventEmitter {
     for (const p of this.pending) {
       if (frame.seq !== p.seq) continue;
       if (frame.type === MsgType.Error) {
-        const r = new TlvReader(frame.payload);
         this.pending = this.pending.filter((x) => x !== p);
-        p.reject(new ProtocolError(`device refused the request: ${r.str(Tag.Message) ?? 'error'} (status ${r.int32(Tag.Status)})`));
+        p.reject(refusal(frame));
         return;
       }
-      const verdict = p.accept(frame);
+      let verdict: ReturnType<Pending['accept']>;
+      try {
+        verdict = p.accept(frame);
+      } catch (err) {
+        // A reply that does not decode ends its request (as a protocol error), not the CLI.
+        this.pending = this.pending.filter((x) => x !== p);
+        p.reject(asProtocolError(err, `malformed ${typeName(frame.type)}`));
+        return;
+      }
       if (verdict === 'ignore') continue;
       p.frames.push(frame);
       if (verdict === 'done') {
@@ -257,16 +301,27 @@ export class Session extends EventEmitter {
     }
     switch (frame.type) {
       case MsgType.Boot:
-        this.emit('boot', parseIdentity(frame));
+        this.emit('boot', this.decodeUnsolicited(frame, parseIdentity, () => undefined));
         break;
       case MsgType.Fault:
-        this.emit('fault', parseFault(frame));
+        this.emit('fault', this.decodeUnsolicited(frame, parseFault, (why) => ({ reason: `malformed FAULT frame (${why})`, registers: {} })));
         break;
       case MsgType.NetReq:
         this.emit('netreq', frame);
         break;
       default:
         break; // late reply to a request we gave up on
+    }
+  }
+
+  /** A BOOT or FAULT still means a reboot or a crash when its payload does not decode. */
+  private decodeUnsolicited<T>(frame: Frame, parse: (f: Frame) => T, fallback: (why: string) => T): T {
+    try {
+      return parse(frame);
+    } catch (err) {
+      const why = (err as Error).message;
+      this.transcript.note(`malformed ${typeName(frame.type)} frame: ${why}`);
+      return fallback(why);
     }
   }
 
@@ -307,6 +362,7 @@ export class Session extends EventEmitter {
     const seq = options.seq ?? this.nextSeq();
     return new Promise<Frame[]>((resolve, reject) => {
       let retry: NodeJS.Timeout | undefined;
+      let settled = false;
       const timer = setTimeout(() => {
         this.pending = this.pending.filter((x) => x !== entry);
         if (retry) clearInterval(retry);
@@ -317,11 +373,13 @@ export class Session extends EventEmitter {
         accept,
         frames: [],
         resolve: (frames) => {
+          settled = true;
           clearTimeout(timer);
           if (retry) clearInterval(retry);
           resolve(frames);
         },
         reject: (err) => {
+          settled = true;
           clearTimeout(timer);
           if (retry) clearInterval(retry);
           reject(err);
@@ -334,7 +392,8 @@ export class Session extends EventEmitter {
         entry.reject(err as Error);
         return;
       }
-      if (options.retryMs) {
+      // A line that answers within write() (in-process transports) may have settled it already.
+      if (options.retryMs && !settled) {
         retry = setInterval(() => {
           if (entry.frames.length === 0 && !this.closedInfo) {
             this.transcript.note(`retransmitting ${typeName(type)} seq=${seq}`);
@@ -389,7 +448,12 @@ export class Session extends EventEmitter {
     }
     if (versionError) throw new SyncError('version', `sync failed: ${versionError.message}`, 'rebuild and reflash the firmware with this version of paltls');
     if (!ack) throw this.classifySyncFailure(timeoutMs, this.bytesReceived - startBytes, this.framesReceived - startFrames);
-    const id = parseIdentity(ack);
+    let id: DeviceIdentity;
+    try {
+      id = parseIdentity(ack);
+    } catch (err) {
+      throw new SyncError('version', `sync failed: malformed HELLO_ACK: ${(err as Error).message}`, 'rebuild and reflash the firmware with this version of paltls');
+    }
     this.identity = id;
     if (id.protocol !== PROTOCOL_VERSION) {
       throw new SyncError('version', `device speaks protocol v${id.protocol}, host v${PROTOCOL_VERSION}`, 'rebuild/reflash the firmware from this checkout');
@@ -446,7 +510,8 @@ export class Session extends EventEmitter {
       MsgType.List,
       Buffer.alloc(0),
       (f) => (f.type === MsgType.CaseInfo ? 'more' : f.type === MsgType.ListEnd ? 'done' : 'ignore'),
-      { timeoutMs: 5000 },
+      // Retransmitted only while nothing came back; a duplicate answer after LIST_END is a late reply.
+      { timeoutMs: 5000, retryMs: 1000 },
     );
     const cases: ManifestCase[] = [];
     let end: TlvReader | undefined;
@@ -544,20 +609,17 @@ export class Session extends EventEmitter {
         { timeoutMs: timeoutMs + 60000, seq },
       ).then(
         (frames) => {
+          let report: CaseReport;
+          try {
+            report = parseCaseResult(frames[frames.length - 1]!.payload, name, Date.now() - started);
+          } catch (err) {
+            // The case ran and the device is still in sync: this case is an error, the run goes on.
+            const message = `malformed CASE_RESULT from the device: ${(err as Error).message}`;
+            this.transcript.note(`case ${name}: ${message}`);
+            report = { name, status: 'error', durationMs: Date.now() - started, message, metrics: [] };
+          }
           cleanup();
-          const r = new TlvReader(frames[frames.length - 1]!.payload);
-          const names = r.all(Tag.MetricName).map((b) => b.toString('utf8'));
-          const values = r.all(Tag.MetricValue).map((b) => Number(b.readBigInt64LE(0)));
-          resolve({
-            kind: 'result',
-            report: {
-              name: r.str(Tag.Name) ?? name,
-              status: STATUS_BY_CODE[r.uint(Tag.Status) ?? 3] ?? 'error',
-              durationMs: r.uint(Tag.Duration) ?? Date.now() - started,
-              message: r.str(Tag.Message),
-              metrics: names.map((n, i) => ({ name: n, value: values[i] ?? 0 })),
-            },
-          });
+          resolve({ kind: 'result', report });
         },
         (err: Error) => {
           if (err instanceof ProtocolError) {

@@ -73,11 +73,15 @@ export class TlvReader {
   str(tag: number): string | undefined {
     return this.bytes(tag)?.toString('utf8');
   }
+  /**
+   * Unsigned integer: 1-4 bytes little endian (as ap_get_u32 reads them) or 8 bytes (u64). Other
+   * widths are never written by the agent (ap_put_u64 always writes 8): a ProtocolError.
+   */
   uint(tag: number): number | undefined {
     const v = this.bytes(tag);
     if (v === undefined || v.length === 0) return undefined;
     if (v.length <= 4) return v.readUIntLE(0, v.length);
-    return Number(v.readBigUInt64LE(0));
+    return Number(this.u64(tag));
   }
   int32(tag: number): number | undefined {
     const v = this.uint(tag);
@@ -86,11 +90,26 @@ export class TlvReader {
   u64(tag: number): bigint | undefined {
     const v = this.bytes(tag);
     if (v === undefined || v.length === 0) return undefined;
-    const padded = Buffer.alloc(8);
-    v.copy(padded, 0, 0, Math.min(8, v.length));
-    return padded.readBigUInt64LE(0);
+    if (v.length <= 4) return BigInt(v.readUIntLE(0, v.length));
+    return readU64(tag, v);
   }
   all(tag: number): Buffer[] {
     return this.entries.filter((e) => e.tag === tag).map((e) => e.value);
   }
+}
+
+function widthError(tag: number, v: Buffer, expected: string): ProtocolError {
+  return new ProtocolError(`TLV tag 0x${tag.toString(16)}: ${v.length}-byte integer (expected ${expected})`);
+}
+
+/** An 8-byte unsigned value (1-4 byte values widen, as the C reader does). */
+export function readU64(tag: number, v: Buffer): bigint {
+  if (v.length !== 8) throw widthError(tag, v, '1-4 or 8 bytes');
+  return v.readBigUInt64LE(0);
+}
+
+/** An i64 (METRIC_VALUE): always 8 bytes, two's complement, little endian. */
+export function readI64(tag: number, v: Buffer): bigint {
+  if (v.length !== 8) throw widthError(tag, v, '8 bytes');
+  return v.readBigInt64LE(0);
 }
