@@ -11,7 +11,7 @@ function(paltls_reliability_program name)
   add_executable(${name} ${ARGN})
   target_compile_options(${name} PRIVATE ${PALTLS_RELIABILITY_WARNINGS})
   target_compile_definitions(${name} PRIVATE _GNU_SOURCE)
-  target_link_libraries(${name} PRIVATE "$<LINK_GROUP:RESCAN,pal_core,pal_port_posix>" paltls_mbedtls Threads::Threads)
+  target_link_libraries(${name} PRIVATE pal_core)
 endfunction()
 
 # One PAL session against a foreign TLS stack (tests/interop/run-matrix.mjs, tests/fault/).

@@ -33,6 +33,13 @@ void agent_main(const agent_io_t *io, const agent_board_info_t *info); /* never 
  * readiness callbacks for up to timeout_ms. Ports call it from semaphore waits and delays. */
 void agent_poll(uint32_t timeout_ms);
 
+/* For platform ports with threads whose network is the socket bridge: serves pending bridge
+ * traffic and socket readiness callbacks once, without waiting, but only while the agent is
+ * serving a request (a case, a handshake); between requests the agent's main loop reads the line
+ * itself. A service thread calls it in a loop with a short sleep. Returns false when it did
+ * nothing (no request being served, or an I/O error). */
+bool agent_poll_busy(void);
+
 /* Crash report (FAULT frame). Ports call it from their fault handler or signal handler; it only
  * formats into a static buffer and calls io->write, so it is usable where nothing else is. */
 #define AGENT_FAULT_MAX_REGS 12

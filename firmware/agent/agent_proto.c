@@ -49,16 +49,19 @@ uint32_t ap_read_le(const uint8_t *p, size_t n)
     return v;
 }
 
-void ap_begin(ap_writer_t *w, uint8_t *frame_buf)
+void ap_begin(ap_writer_t *w, uint8_t *frame_buf, size_t frame_size)
 {
+    size_t room = frame_size > AP_HEADER_SIZE + AP_TRAILER_SIZE ? frame_size - AP_HEADER_SIZE - AP_TRAILER_SIZE : 0;
+
     w->buf = frame_buf;
+    w->capacity = room < AP_MAX_PAYLOAD ? room : AP_MAX_PAYLOAD;
     w->len = 0;
-    w->overflow = false;
+    w->overflow = frame_size < AP_HEADER_SIZE + AP_TRAILER_SIZE;
 }
 
 void ap_put(ap_writer_t *w, uint8_t tag, const void *value, size_t len)
 {
-    if (w->overflow || len > 0xFFFFu || w->len + 3u + len > AP_MAX_PAYLOAD) {
+    if (w->overflow || len > 0xFFFFu || len > w->capacity || w->len + 3u + len > w->capacity) {
         w->overflow = true;
         return;
     }

@@ -124,14 +124,19 @@ enum {
 uint32_t ap_crc32(uint32_t crc, const uint8_t *data, size_t len); /* start with 0 */
 uint8_t ap_crc8(const uint8_t *data, size_t len);
 
-/* Frame builder: payload written in place after the header. */
+/* Frame builder: payload written in place after the header. Every put is checked against the
+ * capacity of the buffer it was given, not only against AP_MAX_PAYLOAD: a writer over a small
+ * buffer (the fault report's) overflows instead of writing past it. */
 typedef struct ap_writer {
-    uint8_t *buf; /* AP_MAX_FRAME bytes */
-    size_t len;   /* payload bytes so far */
+    uint8_t *buf;    /* frame buffer: header, payload, trailer */
+    size_t capacity; /* payload bytes the buffer can hold (at most AP_MAX_PAYLOAD) */
+    size_t len;      /* payload bytes so far */
     bool overflow;
 } ap_writer_t;
 
-void ap_begin(ap_writer_t *w, uint8_t *frame_buf);
+/* frame_size: the size of frame_buf in bytes; a buffer smaller than an empty frame makes every
+ * put overflow and ap_finish return 0. */
+void ap_begin(ap_writer_t *w, uint8_t *frame_buf, size_t frame_size);
 void ap_put(ap_writer_t *w, uint8_t tag, const void *value, size_t len);
 void ap_put_str(ap_writer_t *w, uint8_t tag, const char *s);
 void ap_put_u8(ap_writer_t *w, uint8_t tag, uint8_t v);

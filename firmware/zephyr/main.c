@@ -72,7 +72,7 @@ int main(void)
         return 0;
     }
 #if defined(CONFIG_PALTLS_TRANSPORT_SOCKETS)
-    if (zephyr_network_up(60000) != 0) {
+    if (zephyr_network_up() != 0) {
         printk("paltls: network bring-up failed; peer cases will fail\r\n");
     }
 #endif

@@ -12,7 +12,7 @@
 #if !defined(MBEDTLS_CTR_DRBG_C) || !defined(MBEDTLS_ENTROPY_C)
 #error "Mbed TLS configuration: the PAL's DRBG needs MBEDTLS_CTR_DRBG_C and MBEDTLS_ENTROPY_C (NCS: CONFIG_MBEDTLS_LEGACY_CRYPTO_C)"
 #endif
-#if !defined(MBEDTLS_HAVE_TIME_DATE)
+#if defined(MBEDTLS_X509_CRT_PARSE_C) && !defined(MBEDTLS_HAVE_TIME_DATE)
 #error "Mbed TLS configuration: without MBEDTLS_HAVE_TIME_DATE certificate validity dates are not checked"
 #endif
 #if !defined(MBEDTLS_PLATFORM_TIME_ALT)

@@ -15,9 +15,8 @@
 #include <modem/nrf_modem_lib.h>
 #endif
 
-int zephyr_network_up(uint32_t timeout_ms)
+int zephyr_network_up(void)
 {
-    (void)timeout_ms;
 #if defined(CONFIG_NRF_MODEM_LIB)
     int err = nrf_modem_lib_init();
 

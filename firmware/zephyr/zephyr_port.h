@@ -9,10 +9,10 @@
 int zephyr_console_init(void);
 int zephyr_console_read(uint8_t *buf, size_t len, uint32_t timeout_ms);
 int zephyr_console_write(const uint8_t *buf, size_t len);
-uint32_t zephyr_console_overruns(void);
 
-/* Network bring-up (zephyr_net.c): waits until the interface has an IPv4 address (DHCP or static
- * configuration) or, on nRF9160, until the modem is attached. Returns 0 or a negative errno. */
-int zephyr_network_up(uint32_t timeout_ms);
+/* Network bring-up (zephyr_net.c): on nRF9160 starts the modem and waits until LTE is attached
+ * (up to CONFIG_LTE_NETWORK_TIMEOUT); elsewhere Zephyr's net config library has already brought
+ * the interface up at boot. Returns 0 or a negative errno. */
+int zephyr_network_up(void);
 
 #endif

@@ -78,6 +78,31 @@ describe('end to end: paltls test --board native', function () {
     assert.match(r.out, /pal_tls\.hookHang/);
   });
 
+  it('--bridge runs the agent linked with the socket bridge: two threads share the line', function () {
+    if (!fs.existsSync(path.join(root, 'build', 'paltls_agent_native_bridge'))) this.skip();
+    const json = path.join(dir, 'bridge.json');
+    const results = path.join(dir, 'res5');
+    const r = paltls(['test', '--board', 'native', '--bridge', '--no-build', '--filter', 'pal_tls.soakTwoThreadsAtOnce', '--json', json, '--results', results]);
+    assert.equal(r.code, 0, r.out);
+    const data = JSON.parse(fs.readFileSync(json, 'utf8'));
+    assert.deepEqual(data.tests.map((t: { id: string; status: string }) => [t.id, t.status]), [['pal_tls.soakTwoThreadsAtOnce', 'passed']]);
+    // The sockets went through the host: the device sent socket-bridge requests.
+    assert.match(fs.readFileSync(path.join(results, 'transcript.log'), 'utf8'), /RX {2}NetReq /);
+  });
+
+  it('--bridge: a blocking DTLS session sets the receive timeout when it changes, not on every read', function () {
+    if (!fs.existsSync(path.join(root, 'build', 'paltls_agent_native_bridge'))) this.skip();
+    const results = path.join(dir, 'res6');
+    const r = paltls(['test', '--board', 'native', '--bridge', '--no-build', '--filter', 'pal_tls.dtlsHandshakeOnBlockingSocket', '--results', results]);
+    assert.equal(r.code, 0, r.out);
+    const transcript = fs.readFileSync(path.join(results, 'transcript.log'), 'utf8');
+    const receives = (transcript.match(/RX {2}NetReq seq=\d+ Op=<1 bytes> Sock=<4 bytes> Len=<4 bytes> Timeout=/g) ?? []).length;
+    const options = (transcript.match(/RX {2}NetReq seq=\d+ Op=<1 bytes> Sock=<4 bytes> Option=/g) ?? []).length;
+    // Handshake flights + three ping replies are read; the timeout changes once (handshake -> data).
+    assert.ok(receives >= 5, `${receives} receive requests`);
+    assert.ok(options >= 1 && options <= 2, `${options} SO_RCVTIMEO requests for ${receives} receives`);
+  });
+
   it('exits 4 with a hint for an unknown board', () => {
     const r = paltls(['test', '--board', 'nope', '--no-build']);
     assert.equal(r.code, 4);

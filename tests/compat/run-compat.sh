@@ -23,8 +23,9 @@ CFLAGS=(-std=c99 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-pr
 pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
 fail() { FAILED=$((FAILED + 1)); echo "FAIL $1"; }
 
-# Libraries of the native build, for the link of the default configuration.
-LIBS=("$BUILD/libpal_core.a" "$BUILD/libpal_port_posix.a" "$BUILD/libpaltls_mbedtls.a")
+# Libraries of the native build in layer order (core, network port, OS port), for the link of
+# the default configuration.
+LIBS=("$BUILD/libpal_core.a" "$BUILD/libpal_port_posix_net.a" "$BUILD/libpal_port_posix.a" "$BUILD/libpaltls_mbedtls.a")
 
 compile_variant() { # name defines...
   local name="$1" log

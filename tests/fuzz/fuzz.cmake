@@ -19,9 +19,11 @@ function(paltls_fuzz_target name)
   target_compile_definitions(${name} PRIVATE _GNU_SOURCE)
 endfunction()
 
-# Serial frame decoder + TLV readers.
-paltls_fuzz_target(fuzz_frame_decoder "${PALTLS_FUZZ_DIR}/fuzz_frame_decoder.c" "${PALTLS_FUZZ_AGENT_DIR}/agent_proto.c")
-target_include_directories(fuzz_frame_decoder PRIVATE "${PALTLS_FUZZ_AGENT_DIR}")
+# The agent's receive pump (agent_link.c, port calls faked) over the frame decoder + TLV readers.
+paltls_fuzz_target(fuzz_frame_decoder "${PALTLS_FUZZ_DIR}/fuzz_frame_decoder.c" "${PALTLS_FUZZ_AGENT_DIR}/agent_proto.c"
+  "${PALTLS_FUZZ_AGENT_DIR}/agent_link.c")
+target_include_directories(fuzz_frame_decoder PRIVATE "${PALTLS_FUZZ_AGENT_DIR}" ${PALTLS_CORE_INCLUDES} ${PALTLS_SUITE_INCLUDES})
+target_link_libraries(fuzz_frame_decoder PRIVATE paltls_mbedtls)
 
 # Socket bridge replies (the bridge source unchanged, the agent plumbing faked).
 paltls_fuzz_target(fuzz_bridge "${PALTLS_FUZZ_DIR}/fuzz_bridge.c" "${PALTLS_FUZZ_AGENT_DIR}/agent_proto.c"
@@ -32,7 +34,7 @@ target_link_libraries(fuzz_bridge PRIVATE paltls_mbedtls)
 
 # PAL DER/PSK entry points and x509 helpers over the posix port.
 paltls_fuzz_target(fuzz_pal_credentials "${PALTLS_FUZZ_DIR}/fuzz_pal_credentials.c")
-target_link_libraries(fuzz_pal_credentials PRIVATE "$<LINK_GROUP:RESCAN,pal_core,pal_port_posix>" paltls_mbedtls Threads::Threads)
+target_link_libraries(fuzz_pal_credentials PRIVATE pal_core)
 
 # Seed generator (a plain program: no fuzzer main).
 add_executable(fuzz_make_seeds "${PALTLS_FUZZ_DIR}/make_seeds.c" "${PALTLS_FUZZ_AGENT_DIR}/agent_proto.c")

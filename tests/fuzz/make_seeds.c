@@ -54,7 +54,7 @@ int main(int argc, char **argv)
         return 2;
     }
     /* Frames. */
-    ap_begin(&w, g_frame);
+    ap_begin(&w, g_frame, sizeof(g_frame));
     ap_put_u32(&w, AT_STATUS, 0);
     ap_put_str(&w, AT_NAME, "tlsHandshakeTCP");
     ap_put_u64(&w, AT_TIME, 1700000000u);
@@ -63,13 +63,13 @@ int main(int argc, char **argv)
     write_file(argv[1], "frame_decoder", "case-result", out, o);
     memcpy(out + o, "log line\n", 9);
     o += 9;
-    ap_begin(&w, g_frame);
+    ap_begin(&w, g_frame, sizeof(g_frame));
     ap_put_u8(&w, AT_OP, AP_NET_RECV);
     ap_put(&w, AT_DATA, "hello", 5);
     n = ap_finish(&w, AP_NET_RSP, 9);
     o += as_pieces(g_frame, n, out + o);
     write_file(argv[1], "frame_decoder", "two-frames-and-text", out, o);
-    ap_begin(&w, g_frame);
+    ap_begin(&w, g_frame, sizeof(g_frame));
     n = ap_finish(&w, AP_PING, 1);
     write_file(argv[1], "frame_decoder", "empty-ping", out, as_pieces(g_frame, n, out));
 
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
         size_t i;
         for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
             ap_frame_t payload;
-            ap_begin(&w, g_frame);
+            ap_begin(&w, g_frame, sizeof(g_frame));
             ap_put_u32(&w, AT_STATUS, 0);
             if (steps[i].sock != 0) {
                 ap_put_u32(&w, AT_SOCK, steps[i].sock);

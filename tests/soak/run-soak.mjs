@@ -35,6 +35,8 @@ async function main() {
   for (const transport of ['tls', 'dtls']) {
     runs.push({ name: `timehammer-${transport}`, args: ['--transport', transport, '--timehammer', options.renegotiations, '--hammers', '3'], bound: 300000 });
   }
+  // A renegotiation held mid-flight must not stall another thread's library clock.
+  runs.push({ name: 'slowreneg-tls', args: ['--transport', 'tls', '--slowreneg', '1'], bound: 120000 });
   const results = [];
   try {
     for (const run of runs) {

@@ -13,15 +13,24 @@
  *               threads call the library clock (mbedtls_time) and pal_osGetTime in a loop. A
  *               reader must never see the renegotiation's override: pal_osGetTime before <=
  *               mbedtls_time <= pal_osGetTime after.
+ *   slowreneg   a renegotiation under the server's time on a blocking socket, held mid-flight by a
+ *               relay that keeps the server's answer back; meanwhile another thread asks the
+ *               library clock and must get device time at once (not wait for the renegotiation,
+ *               not see its time). Then the answer is let through and the renegotiation ends.
  *
  * Prints one JSON line; exit 0 when every check held. Every wait is bounded. */
+#include <arpa/inet.h>
 #include <malloc.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_time.h"
@@ -541,6 +550,257 @@ static int run_timehammer(palTLSTransportMode_t mode, unsigned count, unsigned h
     return failures == 0 && retried == count && atomic_load(&g_hammer_violations) == 0 ? 0 : 1;
 }
 
+/* ---- slow renegotiation ----------------------------------------------------------------------- */
+
+#define SLOW_WAIT_MS 10000u
+
+/* TCP relay between the PAL client and the peer. While g_relay_hold is set, the peer's bytes stay
+ * in the kernel (not read), and g_relay_held tells that some are waiting. */
+static atomic_bool g_relay_hold;
+static atomic_bool g_relay_held;
+static atomic_bool g_relay_stop;
+
+typedef struct relay {
+    int listener;
+    uint16_t port;
+    pthread_t thread;
+} relay_t;
+
+static bool relay_forward(int from, int to)
+{
+    char buffer[4096];
+    ssize_t n = read(from, buffer, sizeof(buffer));
+    ssize_t done = 0;
+
+    if (n <= 0) {
+        return false;
+    }
+    while (done < n) {
+        ssize_t w = write(to, buffer + done, (size_t)(n - done));
+        if (w <= 0) {
+            return false;
+        }
+        done += w;
+    }
+    return true;
+}
+
+static void *relay_main(void *argument)
+{
+    relay_t *relay = (relay_t *)argument;
+    struct sockaddr_in peer;
+    int client = accept(relay->listener, NULL, NULL);
+    int server = socket(AF_INET, SOCK_STREAM, 0);
+
+    memset(&peer, 0, sizeof(peer));
+    peer.sin_family = AF_INET;
+    peer.sin_port = htons(g_port);
+    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (client < 0 || server < 0 || connect(server, (const struct sockaddr *)&peer, sizeof(peer)) != 0) {
+        fprintf(stderr, "slowreneg: relay could not connect\n");
+        atomic_store(&g_relay_stop, true);
+    }
+    while (!atomic_load(&g_relay_stop)) {
+        struct pollfd fds[2] = { { client, POLLIN, 0 }, { server, POLLIN, 0 } };
+        bool hold = atomic_load(&g_relay_hold);
+
+        if (poll(fds, 2, 20) < 0) {
+            break;
+        }
+        if ((fds[0].revents & (POLLIN | POLLHUP)) != 0 && !relay_forward(client, server)) {
+            break;
+        }
+        if ((fds[1].revents & (POLLIN | POLLHUP)) != 0) {
+            if (hold) {
+                atomic_store(&g_relay_held, true);
+            } else if (!relay_forward(server, client)) {
+                break;
+            }
+        }
+    }
+    if (client >= 0) {
+        (void)close(client);
+    }
+    if (server >= 0) {
+        (void)close(server);
+    }
+    return NULL;
+}
+
+static bool relay_start(relay_t *relay)
+{
+    struct sockaddr_in address;
+    socklen_t length = sizeof(address);
+
+    memset(&address, 0, sizeof(address));
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    relay->listener = socket(AF_INET, SOCK_STREAM, 0);
+    if (relay->listener < 0 || bind(relay->listener, (const struct sockaddr *)&address, sizeof(address)) != 0 ||
+        listen(relay->listener, 1) != 0 || getsockname(relay->listener, (struct sockaddr *)&address, &length) != 0) {
+        return false;
+    }
+    relay->port = ntohs(address.sin_port);
+    return pthread_create(&relay->thread, NULL, relay_main, relay) == 0;
+}
+
+typedef struct renegotiation {
+    palTLSHandle_t platform_tls;
+    uint64_t server_time;
+    palStatus_t status;
+    atomic_bool done;
+} renegotiation_t;
+
+static void *renegotiation_main(void *argument)
+{
+    renegotiation_t *r = (renegotiation_t *)argument;
+
+    r->status = pal_plat_renegotiate(r->platform_tls, r->server_time);
+    atomic_store(&r->done, true);
+    return NULL;
+}
+
+typedef struct clock_reader {
+    mbedtls_time_t seen;
+    uint64_t before;
+    uint64_t after;
+    atomic_bool done;
+} clock_reader_t;
+
+static void *clock_reader_main(void *argument)
+{
+    clock_reader_t *c = (clock_reader_t *)argument;
+
+    c->before = pal_osGetTime();
+    c->seen = mbedtls_time(NULL);
+    c->after = pal_osGetTime();
+    atomic_store(&c->done, true);
+    return NULL;
+}
+
+/* Waits (bounded) until *flag is set; false if it never was. */
+static bool wait_flag(atomic_bool *flag, uint32_t ms)
+{
+    uint64_t start = pal_osKernelSysTick();
+
+    while (!atomic_load(flag)) {
+        if (pal_osKernelSysTick() - start > ms) {
+            return false;
+        }
+        (void)pal_osDelay(5);
+    }
+    return true;
+}
+
+/* A TLS session to the relay over a blocking socket: the library's reads wait in the socket. */
+static palStatus_t slow_session_open(session_t *s, uint16_t port)
+{
+    static const palIpV4Addr_t localhost = { 127, 0, 0, 1 };
+    palX509_t own = { g_cert.data, (uint32_t)g_cert.length };
+    palX509_t ca = { g_ca.data, (uint32_t)g_ca.length };
+    palPrivateKey_t key;
+    palStatus_t status;
+
+    memset(s, 0, sizeof(*s));
+    s->mode = PAL_TLS_MODE;
+    s->address.addressType = PAL_AF_INET;
+    (void)pal_setSockAddrIPV4Addr(&s->address, localhost);
+    (void)pal_setSockAddrPort(&s->address, port);
+    s->address_length = sizeof(s->address);
+    status = pal_socket(PAL_AF_INET, PAL_SOCK_STREAM, false, 0, &s->socket);
+    if (status == PAL_SUCCESS) {
+        status = pal_connect(s->socket, &s->address, s->address_length);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_initTLSConfiguration(&s->conf, PAL_TLS_MODE);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_initTLS(s->conf, &s->tls, false);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_initPrivateKey(g_key.data, g_key.length, &key);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_setOwnCertChain(s->conf, &own);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_setOwnPrivateKey(s->conf, &key);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_setCAChain(s->conf, &ca, NULL);
+    }
+    if (status == PAL_SUCCESS) {
+        s->io.socket = s->socket;
+        s->io.socketAddress = &s->address;
+        s->io.addressLength = s->address_length;
+        s->io.transportationMode = PAL_TLS_MODE;
+        status = pal_tlsSetSocket(s->conf, &s->io);
+    }
+    return status;
+}
+
+static int run_slowreneg(void)
+{
+    relay_t relay;
+    session_t s;
+    renegotiation_t reneg;
+    clock_reader_t reader;
+    pthread_t reneg_thread, reader_thread;
+    palStatus_t status;
+    bool held = false, reader_returned = false, reneg_started = false, reneg_ended = false, device_time = false;
+    const char *step = "relay";
+
+    memset(&reneg, 0, sizeof(reneg));
+    memset(&reader, 0, sizeof(reader));
+    if (!relay_start(&relay)) {
+        fprintf(stderr, "slowreneg: relay: cannot listen\n");
+        return 1;
+    }
+    step = "handshake";
+    status = slow_session_open(&s, relay.port);
+    if (status == PAL_SUCCESS) {
+        status = session_handshake(&s);
+    }
+    if (status == PAL_SUCCESS) {
+        step = "renegotiation";
+        atomic_store(&g_relay_hold, true);
+        reneg.platform_tls = pal_tlsPlatformContext(s.tls);
+        reneg.server_time = pal_osGetTime() + 7u * 86400u;
+        reneg_started = pthread_create(&reneg_thread, NULL, renegotiation_main, &reneg) == 0;
+        status = reneg_started ? PAL_SUCCESS : PAL_ERR_GENERIC_FAILURE;
+    }
+    if (status == PAL_SUCCESS) {
+        /* The ClientHello went out and the peer's answer is held: the renegotiation is blocked in
+         * its read. Another thread's clock now. */
+        held = wait_flag(&g_relay_held, SLOW_WAIT_MS) && !atomic_load(&reneg.done);
+        if (pthread_create(&reader_thread, NULL, clock_reader_main, &reader) == 0) {
+            reader_returned = wait_flag(&reader.done, SLOW_WAIT_MS) && !atomic_load(&reneg.done);
+            atomic_store(&g_relay_hold, false);
+            (void)pthread_join(reader_thread, NULL);
+        }
+        atomic_store(&g_relay_hold, false);
+        reneg_ended = wait_flag(&reneg.done, HS_BOUND_MS);
+        if (reneg_ended) {
+            (void)pthread_join(reneg_thread, NULL);
+            status = reneg.status;
+        } else {
+            status = PAL_ERR_TIMEOUT_EXPIRED;
+        }
+        device_time = (uint64_t)reader.seen + 1 >= reader.before && (uint64_t)reader.seen <= reader.after + 1;
+    }
+    atomic_store(&g_relay_stop, true);
+    if (!reneg_started || reneg_ended) {
+        session_close(&s); /* else the renegotiation thread still uses it: the process exits */
+    }
+    (void)pthread_join(relay.thread, NULL);
+    (void)close(relay.listener);
+    printf("{\"mode\":\"slowreneg\",\"step\":\"%s\",\"status\":\"%s\",\"renegotiation_held\":%s,"
+           "\"other_thread_clock_returned\":%s,\"other_thread_saw_device_time\":%s}\n",
+           step, pal_statusName(status), held ? "true" : "false", reader_returned ? "true" : "false",
+           device_time ? "true" : "false");
+    return status == PAL_SUCCESS && held && reader_returned && device_time ? 0 : 1;
+}
+
 /* ---- main ------------------------------------------------------------------------------------- */
 
 static bool load(const char *dir, const char *name, object_t *object)
@@ -562,7 +822,8 @@ static bool load(const char *dir, const char *name, object_t *object)
 static void usage(void)
 {
     fprintf(stderr, "usage: paltls_soak --pki DIR --port N --transport tls|dtls\n"
-                    "                   (--sequential COUNT | --threads THREADS --rounds N | --timehammer COUNT [--hammers N])\n");
+                    "                   (--sequential COUNT | --threads THREADS --rounds N | --timehammer COUNT [--hammers N]\n"
+                    "                    | --slowreneg 1)\n");
 }
 
 int main(int argc, char **argv)
@@ -581,7 +842,8 @@ int main(int argc, char **argv)
             g_port = (uint16_t)atoi(argv[i + 1]);
         } else if (strcmp(argv[i], "--transport") == 0) {
             mode = strcmp(argv[i + 1], "dtls") == 0 ? PAL_DTLS_MODE : PAL_TLS_MODE;
-        } else if (strcmp(argv[i], "--sequential") == 0 || strcmp(argv[i], "--timehammer") == 0) {
+        } else if (strcmp(argv[i], "--sequential") == 0 || strcmp(argv[i], "--timehammer") == 0 ||
+                   strcmp(argv[i], "--slowreneg") == 0) {
             mode_name = argv[i] + 2;
             count = (unsigned)atoi(argv[i + 1]);
         } else if (strcmp(argv[i], "--threads") == 0) {
@@ -616,6 +878,8 @@ int main(int argc, char **argv)
         rc = run_sequential(mode, count);
     } else if (strcmp(mode_name, "threads") == 0) {
         rc = run_threads(mode, threads, rounds);
+    } else if (strcmp(mode_name, "slowreneg") == 0) {
+        rc = run_slowreneg();
     } else {
         rc = run_timehammer(mode, count, hammers);
     }

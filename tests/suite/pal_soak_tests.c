@@ -125,7 +125,82 @@ static void soakSequentialHandshakes(void)
     }
 }
 
+/* Two threads, each with its own context, connecting at the same time: PSK over DTLS in one,
+ * over TLS in the other, SOAK_PARALLEL_ROUNDS connections each. Over the socket bridge this is
+ * two threads sharing the serial line (requests and replies must not mix). */
+#define SOAK_PARALLEL_ROUNDS 3u
+#define SOAK_PARALLEL_WAIT_MS 120000u
+
+typedef struct soak_worker {
+    uint64_t iteration; /* selects the transport (soak_transport): 1 DTLS, 2 TLS, both PSK */
+    palStatus_t status;
+    const char *step;
+    unsigned done_rounds;
+    palSemaphoreID_t finished;
+} soak_worker_t;
+
+static tls_session_t g_parallel_sessions[2];
+
+static void soak_worker_main(void const *argument)
+{
+    soak_worker_t *worker = (soak_worker_t *)argument;
+    tls_session_t *session = &g_parallel_sessions[worker->iteration == 1u ? 0 : 1];
+
+    worker->status = PAL_SUCCESS;
+    while (worker->status == PAL_SUCCESS && worker->done_rounds < SOAK_PARALLEL_ROUNDS) {
+        worker->status = soak_one(session, worker->iteration, &worker->step);
+        worker->done_rounds += worker->status == PAL_SUCCESS ? 1u : 0u;
+    }
+    (void)pal_osSemaphoreRelease(worker->finished);
+}
+
+static void soakTwoThreadsAtOnce(void)
+{
+    static soak_worker_t workers[2];
+    palThreadID_t threads[2] = { NULLPTR, NULLPTR };
+    palSemaphoreID_t finished = NULLPTR;
+    int32_t available = 0;
+    size_t i, started = 0, joined = 0;
+
+    PALTEST_ASSERT_SUCCESS(pal_osSemaphoreCreate(0, &finished));
+    for (i = 0; i < 2; i++) {
+        /* Registered here: the case's cleanup list is not shared between threads. */
+        paltest_defer(tls_session_close_deferred, &g_parallel_sessions[i]);
+        workers[i].iteration = i + 1u;
+        workers[i].status = PAL_ERR_GENERIC_FAILURE;
+        workers[i].step = "start";
+        workers[i].done_rounds = 0;
+        workers[i].finished = finished;
+        if (pal_osThreadCreateWithAlloc(soak_worker_main, &workers[i], PAL_osPriorityNormal, 16384, NULL, &threads[i]) ==
+            PAL_SUCCESS) {
+            started++;
+        }
+    }
+    for (i = 0; i < started; i++) {
+        if (pal_osSemaphoreWait(finished, SOAK_PARALLEL_WAIT_MS, &available) == PAL_SUCCESS) {
+            joined++;
+        }
+    }
+    for (i = 0; i < started && joined == started; i++) {
+        (void)pal_osThreadTerminate(&threads[i]);
+    }
+    if (joined == started) {
+        (void)pal_osSemaphoreDelete(&finished);
+    }
+    PALTEST_ASSERT(started == 2);
+    PALTEST_ASSERT(joined == started);
+    for (i = 0; i < 2; i++) {
+        if (workers[i].status != PAL_SUCCESS) {
+            paltest_fail(__FILE__, __LINE__, "thread %u (%s): %s failed with %s after %u connections", (unsigned)i,
+                         workers[i].iteration == 1u ? "DTLS" : "TLS", workers[i].step,
+                         pal_statusName(workers[i].status), workers[i].done_rounds);
+        }
+    }
+}
+
 const paltest_case_t paltest_soak_cases[] = {
     { "soakSequentialHandshakes", soakSequentialHandshakes, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
+    { "soakTwoThreadsAtOnce", soakTwoThreadsAtOnce,
+      PALTEST_NEEDS_PEER | PALTEST_NEEDS_THREADS | PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK },
 };
 const size_t paltest_soak_case_count = sizeof(paltest_soak_cases) / sizeof(paltest_soak_cases[0]);

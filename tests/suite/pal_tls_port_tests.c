@@ -1012,6 +1012,48 @@ static void peerClosingMidHandshakeIsReported(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_SOCKET_CONNECTION_CLOSED, status);
 }
 
+/* The socket under a handshake fails with a PAL status whose number is also an Mbed TLS code
+ * (PAL_ERR_GENERIC_FAILURE is MBEDTLS_ERR_MPI_ALLOC_FAILED): the handshake reports the socket's
+ * status, not PAL_ERR_NO_MEMORY. The fault is injected in the BIO's socket: a transport mode no
+ * socket call accepts, which the BIO's send answers with PAL_ERR_GENERIC_FAILURE. */
+static void socketFailureInsideHandshakeKeepsItsStatus(void)
+{
+    static loopback_t pair;
+    static tls_session_t client;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(loopback_open(&pair));
+    loopback_client(&client, &pair);
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&client.conf, PAL_TLS_MODE));
+    PALTEST_ASSERT_SUCCESS(pal_initTLS(client.conf, &client.tls, false));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&client, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&client));
+    client.tls_socket.transportationMode = (palTLSTransportMode_t)0x7F;
+    PALTEST_ASSERT_STATUS(PAL_ERR_GENERIC_FAILURE, pal_handShake(client.tls, client.conf, false));
+}
+
+/* DTLS over a blocking socket: the library's reads wait in the socket with PAL_SO_RCVTIMEO set
+ * to its retransmission deadline. A full handshake and a ping; the harness counts the option
+ * requests over the socket bridge (host/test/e2e.test.ts): set when the timeout changes, not on
+ * every read. */
+static void dtlsHandshakeOnBlockingSocket(void)
+{
+    static tls_session_t session;
+
+    if (!require_pki()) {
+        return;
+    }
+    PALTEST_ASSERT_SUCCESS(tls_session_open(&session, PAL_DTLS_MODE, "default"));
+    PALTEST_ASSERT_SUCCESS(pal_close(&session.socket));
+    PALTEST_ASSERT_SUCCESS(pal_socket(PAL_AF_INET, PAL_SOCK_DGRAM, false, 0, &session.socket));
+    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&session, "pki.ca"));
+    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&session));
+    PALTEST_ASSERT_SUCCESS(tls_session_handshake(&session, 30000u));
+    PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 3));
+}
+
 /* RFC 9146: the peer gives us a Connection ID; a context saved after the handshake and restored
  * into a new context on a new socket (new source port) carries on without a handshake, and the
  * peer follows it by CID. */
@@ -1123,5 +1165,7 @@ const paltest_case_t paltest_tls_port_cases[] = {
       PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
     { "verificationIsReportedOnlyWhenACertificateWasChecked", verificationIsReportedOnlyWhenACertificateWasChecked,
       PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK },
+    { "socketFailureInsideHandshakeKeepsItsStatus", socketFailureInsideHandshakeKeepsItsStatus, PALTEST_NEEDS_X509 },
+    { "dtlsHandshakeOnBlockingSocket", dtlsHandshakeOnBlockingSocket, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
 };
 const size_t paltest_tls_port_case_count = sizeof(paltest_tls_port_cases) / sizeof(paltest_tls_port_cases[0]);

@@ -2,7 +2,12 @@
  * performs the real TCP/UDP operations and answers each NET_REQ with a NET_RSP carrying a PAL
  * status; readiness of asynchronous sockets arrives as NET_EVENT frames and the registered
  * callbacks run from agent_poll() (ports without threads call it from semaphore waits and
- * delays) or at the end of any bridge call. Only the C library is used: no OS headers. */
+ * delays) or at the end of any bridge call. Only the C library is used: no OS headers.
+ *
+ * Threads: the request frame (s_frame), the reply copy (s_reply) and the socket table are shared,
+ * so every call builds its request, exchanges it and reads its reply between bridge_enter() and
+ * bridge_leave(), under the agent's I/O lock (recursive: a callback may call the bridge again).
+ * Calls from several threads are serialised; one request is on the line at a time. */
 #include <string.h>
 
 #include "agent_internal.h"
@@ -56,22 +61,46 @@ static void on_event(const ap_frame_t *frame)
     }
 }
 
+/* Runs the callbacks of sockets with pending readiness. The flags are taken under the lock (on_event
+ * sets them under it); the callbacks run without it, so they may block or call the bridge. */
 static void deliver(void)
 {
+    palAsyncSocketCallback_t callbacks[BRIDGE_MAX_SOCKETS];
+    void *arguments[BRIDGE_MAX_SOCKETS];
+    size_t count = 0;
+
+    agent_io_lock();
     for (size_t i = 0; i < BRIDGE_MAX_SOCKETS; i++) {
         bridge_socket_t *s = &s_sockets[i];
         if (s->id != 0 && s->pending != 0) {
             s->pending = 0;
             if (s->callback != NULL) {
-                s->callback(s->argument);
+                callbacks[count] = s->callback;
+                arguments[count] = s->argument;
+                count++;
             }
         }
     }
+    agent_io_unlock();
+    for (size_t i = 0; i < count; i++) {
+        callbacks[i](arguments[i]);
+    }
+}
+
+static void bridge_enter(void)
+{
+    agent_io_lock();
+}
+
+static void bridge_leave(void)
+{
+    agent_io_unlock();
+    deliver();
 }
 
 static void begin(ap_writer_t *w, uint8_t op, uint32_t sock)
 {
-    ap_begin(w, s_frame);
+    ap_begin(w, s_frame, sizeof(s_frame));
     ap_put_u8(w, AT_OP, op);
     if (sock != 0) {
         ap_put_u32(w, AT_SOCK, sock);
@@ -80,10 +109,9 @@ static void begin(ap_writer_t *w, uint8_t op, uint32_t sock)
 
 /* Sends the request (retransmitting with the same sequence number if no reply arrives; the host
  * answers a duplicate with its cached reply) and returns the PAL status of the reply. The reply
- * payload is left in s_reply / *reply. */
+ * payload is left in s_reply / *reply; without a reply, *reply is empty. Caller: bridge_enter. */
 static palStatus_t transact(ap_writer_t *w, ap_frame_t *reply, uint32_t wait_ms)
 {
-    agent_io_lock();
     uint16_t seq = agent_next_seq();
     size_t n = ap_finish(w, AP_NET_REQ, seq);
     int len = -1;
@@ -96,15 +124,13 @@ static palStatus_t transact(ap_writer_t *w, ap_frame_t *reply, uint32_t wait_ms)
             len = agent_wait_reply(AP_NET_RSP, seq, s_reply, sizeof(s_reply), per_attempt);
         }
     }
-    agent_io_unlock();
-    deliver();
-    if (len < 0) {
-        return PAL_ERR_SOCKET_GENERIC;
-    }
     reply->type = AP_NET_RSP;
     reply->seq = seq;
     reply->payload = s_reply;
-    reply->len = (size_t)len;
+    reply->len = len < 0 ? 0 : (size_t)len;
+    if (len < 0) {
+        return PAL_ERR_SOCKET_GENERIC;
+    }
     uint32_t status = (uint32_t)PAL_ERR_SOCKET_GENERIC;
     (void)ap_get_u32(reply, AT_STATUS, &status);
     return (palStatus_t)status;
@@ -165,7 +191,7 @@ palStatus_t pal_plat_socketsTerminate(void)
     return PAL_SUCCESS;
 }
 
-/* A socket slot not in use, or NULL when all BRIDGE_MAX_SOCKETS are taken. */
+/* A socket slot not in use, or NULL when all BRIDGE_MAX_SOCKETS are taken. Caller: bridge_enter. */
 static bridge_socket_t *free_slot(void)
 {
     for (size_t i = 0; i < BRIDGE_MAX_SOCKETS; i++) {
@@ -176,8 +202,29 @@ static bridge_socket_t *free_slot(void)
     return NULL;
 }
 
-static palStatus_t new_socket(palSocketDomain_t domain, palSocketType_t type, bool nonBlocking,
-                              palAsyncSocketCallback_t callback, void *argument, palSocket_t *socket)
+static void claim_slot(bridge_socket_t *slot, uint32_t id, bool non_blocking, palAsyncSocketCallback_t callback,
+                       void *argument)
+{
+    slot->non_blocking = non_blocking;
+    slot->rcv_timeout_ms = 0;
+    slot->callback = callback;
+    slot->argument = argument;
+    slot->pending = 0;
+    slot->id = id;
+}
+
+/* The socket id of a SOCKET or ACCEPT reply; a success without one is a host error. */
+static palStatus_t reply_socket_id(palStatus_t status, const ap_frame_t *reply, uint32_t *id)
+{
+    *id = 0;
+    if (status == PAL_SUCCESS && (!ap_get_u32(reply, AT_SOCK, id) || *id == 0)) {
+        return PAL_ERR_SOCKET_GENERIC;
+    }
+    return status;
+}
+
+static palStatus_t new_socket_locked(palSocketDomain_t domain, palSocketType_t type, bool nonBlocking,
+                                     palAsyncSocketCallback_t callback, void *argument, palSocket_t *socket)
 {
     bridge_socket_t *slot = free_slot();
     if (slot == NULL) {
@@ -190,20 +237,12 @@ static palStatus_t new_socket(palSocketDomain_t domain, palSocketType_t type, bo
     ap_put_u8(&w, AT_SOCKTYPE, (uint8_t)type);
     ap_put_u8(&w, AT_NONBLOCK, nonBlocking ? 1 : 0);
     ap_put_u8(&w, AT_FLAGS, callback != NULL ? 1 : 0);
-    palStatus_t status = transact(&w, &reply, 0);
     uint32_t id = 0;
-    if (status == PAL_SUCCESS && (!ap_get_u32(&reply, AT_SOCK, &id) || id == 0)) {
-        status = PAL_ERR_SOCKET_GENERIC;
-    }
+    palStatus_t status = reply_socket_id(transact(&w, &reply, 0), &reply, &id);
     if (status != PAL_SUCCESS) {
         return status;
     }
-    slot->non_blocking = nonBlocking;
-    slot->rcv_timeout_ms = 0;
-    slot->callback = callback;
-    slot->argument = argument;
-    slot->pending = 0;
-    slot->id = id;
+    claim_slot(slot, id, nonBlocking, callback, argument);
     *socket = (palSocket_t)(uintptr_t)id;
     return PAL_SUCCESS;
 }
@@ -211,23 +250,27 @@ static palStatus_t new_socket(palSocketDomain_t domain, palSocketType_t type, bo
 palStatus_t pal_plat_socket(palSocketDomain_t domain, palSocketType_t type, bool nonBlockingSocket,
                             palAsyncSocketCallback_t callback, void *callbackArgument, palSocket_t *socket)
 {
-    return new_socket(domain, type, nonBlockingSocket, callback, callbackArgument, socket);
+    bridge_enter();
+    palStatus_t status = new_socket_locked(domain, type, nonBlockingSocket, callback, callbackArgument, socket);
+    bridge_leave();
+    return status;
 }
 
 palStatus_t pal_plat_close(palSocket_t *socket)
 {
+    palStatus_t status = PAL_SUCCESS;
+    bridge_enter();
     bridge_socket_t *s = slot_of(*socket);
-    if (s == NULL) {
-        *socket = 0;
-        return PAL_SUCCESS;
+    if (s != NULL) {
+        ap_writer_t w;
+        ap_frame_t reply;
+        begin(&w, AP_NET_CLOSE, s->id);
+        s->id = 0;
+        s->callback = NULL;
+        status = transact(&w, &reply, 0);
     }
-    ap_writer_t w;
-    ap_frame_t reply;
-    begin(&w, AP_NET_CLOSE, s->id);
-    s->id = 0;
-    s->callback = NULL;
-    palStatus_t status = transact(&w, &reply, 0);
     *socket = 0;
+    bridge_leave();
     return status;
 }
 
@@ -236,22 +279,28 @@ palStatus_t pal_plat_bind(palSocket_t socket, palSocketAddress_t *myAddress, pal
     (void)addressLength;
     ap_writer_t w;
     ap_frame_t reply;
+    bridge_enter();
     begin(&w, AP_NET_BIND, (uint32_t)(uintptr_t)socket);
     put_address(&w, myAddress);
-    return transact(&w, &reply, 0);
+    palStatus_t status = transact(&w, &reply, 0);
+    bridge_leave();
+    return status;
 }
 
 palStatus_t pal_plat_listen(palSocket_t socket, int backlog)
 {
     ap_writer_t w;
     ap_frame_t reply;
+    bridge_enter();
     begin(&w, AP_NET_LISTEN, (uint32_t)(uintptr_t)socket);
     ap_put_u32(&w, AT_LEN, (uint32_t)backlog);
-    return transact(&w, &reply, 0);
+    palStatus_t status = transact(&w, &reply, 0);
+    bridge_leave();
+    return status;
 }
 
-palStatus_t pal_plat_accept(palSocket_t socket, palSocketAddress_t *address, palSocketLength_t *addressLen,
-                            palSocket_t *acceptedSocket, palAsyncSocketCallback_t callback, void *callbackArgument)
+static palStatus_t accept_locked(palSocket_t socket, palSocketAddress_t *address, palSocketLength_t *addressLen,
+                                 palSocket_t *acceptedSocket, palAsyncSocketCallback_t callback, void *callbackArgument)
 {
     bridge_socket_t *listener = slot_of(socket);
     bridge_socket_t *slot = free_slot();
@@ -263,55 +312,64 @@ palStatus_t pal_plat_accept(palSocket_t socket, palSocketAddress_t *address, pal
     uint32_t wait = blocking_wait(listener);
     begin(&w, AP_NET_ACCEPT, (uint32_t)(uintptr_t)socket);
     ap_put_u32(&w, AT_TIMEOUT, wait);
-    palStatus_t status = transact(&w, &reply, wait);
     uint32_t id = 0;
-    if (status == PAL_SUCCESS && (!ap_get_u32(&reply, AT_SOCK, &id) || id == 0)) {
-        status = PAL_ERR_SOCKET_GENERIC;
-    }
+    palStatus_t status = reply_socket_id(transact(&w, &reply, wait), &reply, &id);
     if (status != PAL_SUCCESS) {
         return status;
     }
     if (address != NULL) {
         (void)get_address(&reply, address, addressLen);
     }
-    slot->non_blocking = listener ? listener->non_blocking : false;
-    slot->rcv_timeout_ms = 0;
-    slot->callback = callback;
-    slot->argument = callbackArgument;
-    slot->pending = 0;
-    slot->id = id;
+    claim_slot(slot, id, listener ? listener->non_blocking : false, callback, callbackArgument);
     *acceptedSocket = (palSocket_t)(uintptr_t)id;
     return PAL_SUCCESS;
+}
+
+palStatus_t pal_plat_accept(palSocket_t socket, palSocketAddress_t *address, palSocketLength_t *addressLen,
+                            palSocket_t *acceptedSocket, palAsyncSocketCallback_t callback, void *callbackArgument)
+{
+    bridge_enter();
+    palStatus_t status = accept_locked(socket, address, addressLen, acceptedSocket, callback, callbackArgument);
+    bridge_leave();
+    return status;
 }
 
 palStatus_t pal_plat_connect(palSocket_t socket, const palSocketAddress_t *address, palSocketLength_t addressLen)
 {
     (void)addressLen;
-    bridge_socket_t *s = slot_of(socket);
-    uint32_t wait = blocking_wait(s);
     ap_writer_t w;
     ap_frame_t reply;
+    bridge_enter();
+    uint32_t wait = blocking_wait(slot_of(socket));
     begin(&w, AP_NET_CONNECT, (uint32_t)(uintptr_t)socket);
     put_address(&w, address);
     ap_put_u32(&w, AT_TIMEOUT, wait);
-    return transact(&w, &reply, wait);
+    palStatus_t status = transact(&w, &reply, wait);
+    bridge_leave();
+    return status;
 }
 
+/* One request carries at most BRIDGE_DATA_MAX bytes; the host reports how many it sent, which
+ * is never believed beyond what the request carried. */
 static palStatus_t send_common(uint8_t op, palSocket_t socket, const void *buf, size_t len,
                                const palSocketAddress_t *to, size_t *sent)
 {
     ap_writer_t w;
     ap_frame_t reply;
     size_t chunk = len < BRIDGE_DATA_MAX ? len : BRIDGE_DATA_MAX;
+    uint32_t count = 0;
+    *sent = 0;
+    bridge_enter();
     begin(&w, op, (uint32_t)(uintptr_t)socket);
     if (to != NULL) {
         put_address(&w, to);
     }
     ap_put(&w, AT_DATA, buf, chunk);
     palStatus_t status = transact(&w, &reply, blocking_wait(slot_of(socket)));
-    uint32_t count = 0;
-    (void)ap_get_u32(&reply, AT_LEN, &count);
-    *sent = status == PAL_SUCCESS ? count : 0;
+    if (status == PAL_SUCCESS && ap_get_u32(&reply, AT_LEN, &count)) {
+        *sent = count < chunk ? count : chunk;
+    }
+    bridge_leave();
     return status;
 }
 
@@ -327,18 +385,16 @@ palStatus_t pal_plat_sendTo(palSocket_t socket, const void *buffer, size_t lengt
     return send_common(AP_NET_SENDTO, socket, buffer, length, to, bytesSent);
 }
 
-static palStatus_t recv_common(uint8_t op, palSocket_t socket, void *buf, size_t len, palSocketAddress_t *from,
+static palStatus_t recv_locked(uint8_t op, palSocket_t socket, void *buf, size_t len, palSocketAddress_t *from,
                                palSocketLength_t *fromLength, size_t *received)
 {
-    bridge_socket_t *s = slot_of(socket);
-    uint32_t wait = blocking_wait(s);
+    uint32_t wait = blocking_wait(slot_of(socket));
     ap_writer_t w;
     ap_frame_t reply;
     begin(&w, op, (uint32_t)(uintptr_t)socket);
     ap_put_u32(&w, AT_LEN, (uint32_t)(len < BRIDGE_DATA_MAX ? len : BRIDGE_DATA_MAX));
     ap_put_u32(&w, AT_TIMEOUT, wait);
     palStatus_t status = transact(&w, &reply, wait);
-    *received = 0;
     if (status != PAL_SUCCESS) {
         return status;
     }
@@ -354,6 +410,16 @@ static palStatus_t recv_common(uint8_t op, palSocket_t socket, void *buf, size_t
     return PAL_SUCCESS;
 }
 
+static palStatus_t recv_common(uint8_t op, palSocket_t socket, void *buf, size_t len, palSocketAddress_t *from,
+                               palSocketLength_t *fromLength, size_t *received)
+{
+    *received = 0;
+    bridge_enter();
+    palStatus_t status = recv_locked(op, socket, buf, len, from, fromLength, received);
+    bridge_leave();
+    return status;
+}
+
 palStatus_t pal_plat_recv(palSocket_t socket, void *buf, size_t len, size_t *received)
 {
     return recv_common(AP_NET_RECV, socket, buf, len, NULL, NULL, received);
@@ -365,8 +431,8 @@ palStatus_t pal_plat_receiveFrom(palSocket_t socket, void *buffer, size_t length
     return recv_common(AP_NET_RECVFROM, socket, buffer, length, from, fromLength, bytesReceived);
 }
 
-palStatus_t pal_plat_setSocketOptions(palSocket_t socket, int optionName, const void *optionValue,
-                                      palSocketLength_t optionLength)
+static palStatus_t set_option_locked(palSocket_t socket, int optionName, const void *optionValue,
+                                     palSocketLength_t optionLength)
 {
     bridge_socket_t *s = slot_of(socket);
     if (s == NULL) {
@@ -385,25 +451,40 @@ palStatus_t pal_plat_setSocketOptions(palSocket_t socket, int optionName, const 
     return transact(&w, &reply, 0);
 }
 
+palStatus_t pal_plat_setSocketOptions(palSocket_t socket, int optionName, const void *optionValue,
+                                      palSocketLength_t optionLength)
+{
+    bridge_enter();
+    palStatus_t status = set_option_locked(socket, optionName, optionValue, optionLength);
+    bridge_leave();
+    return status;
+}
+
 palStatus_t pal_plat_isNonBlocking(palSocket_t socket, bool *isNonBlocking)
 {
+    palStatus_t status = PAL_SUCCESS;
+    agent_io_lock();
     bridge_socket_t *s = slot_of(socket);
     if (s == NULL) {
-        return PAL_ERR_INVALID_ARGUMENT;
+        status = PAL_ERR_INVALID_ARGUMENT;
+    } else {
+        *isNonBlocking = s->non_blocking;
     }
-    *isNonBlocking = s->non_blocking;
-    return PAL_SUCCESS;
+    agent_io_unlock();
+    return status;
 }
 
 palStatus_t pal_plat_getSocketAddress(palSocket_t socket, palSocketAddress_t *address, palSocketLength_t *addressLen)
 {
     ap_writer_t w;
     ap_frame_t reply;
+    bridge_enter();
     begin(&w, AP_NET_GETADDR, (uint32_t)(uintptr_t)socket);
     palStatus_t status = transact(&w, &reply, 0);
     if (status == PAL_SUCCESS && !get_address(&reply, address, addressLen)) {
         status = PAL_ERR_SOCKET_GENERIC;
     }
+    bridge_leave();
     return status;
 }
 
@@ -411,11 +492,13 @@ palStatus_t pal_plat_getAddressInfo(const char *hostname, palSocketAddress_t *ad
 {
     ap_writer_t w;
     ap_frame_t reply;
+    bridge_enter();
     begin(&w, AP_NET_RESOLVE, 0);
     ap_put_str(&w, AT_HOST, hostname);
     palStatus_t status = transact(&w, &reply, 0);
     if (status == PAL_SUCCESS && !get_address(&reply, address, addressLength)) {
         status = PAL_ERR_SOCKET_DNS_ERROR;
     }
+    bridge_leave();
     return status;
 }

@@ -3,10 +3,12 @@
  * dies with the original signal so the host also sees the exit status. */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -84,6 +86,31 @@ static void on_fatal_signal(int sig, siginfo_t *info, void *context)
     raise(sig);
 }
 
+#if defined(PALTLS_NATIVE_BRIDGE)
+/* Socket-bridge build: while a case or a handshake waits (a semaphore, a delay), readiness events
+ * and late replies still have to be read from the line. This thread serves it then, as the
+ * bare-metal port's waits do; between requests the agent's main loop reads the line itself. */
+static void *bridge_service_main(void *argument)
+{
+    const struct timespec pause = {0, 1000000L};
+    (void)argument;
+    for (;;) {
+        (void)agent_poll_busy();
+        (void)nanosleep(&pause, NULL);
+    }
+    return NULL;
+}
+
+static int start_bridge_service(void)
+{
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, bridge_service_main, NULL) != 0) {
+        return -1;
+    }
+    return pthread_detach(thread) == 0 ? 0 : -1;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -111,6 +138,12 @@ int main(int argc, char **argv)
         perror("paltls_agent_native: dup");
         return 2;
     }
+#if defined(PALTLS_NATIVE_BRIDGE)
+    if (start_bridge_service() != 0) {
+        perror("paltls_agent_native: bridge service thread");
+        return 2;
+    }
+#endif
     static const agent_io_t io = {native_read, native_write};
     static agent_board_info_t info;
     info.board = "native";

@@ -8,6 +8,7 @@
 #include "mbedtls/debug.h"
 #include "mbedtls/entropy.h"
 #include "mbedtls/error.h"
+#include "mbedtls/net_sockets.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_time.h"
 #include "mbedtls/platform_util.h"
@@ -76,6 +77,10 @@ typedef struct palTLS {
     uint64_t peer_valid_to;
 #endif
     int received_alert;
+    palStatus_t bio_status;         /* socket failure behind the last BIO error (BIO section) */
+    bool rcv_timeout_known;         /* PAL_SO_RCVTIMEO last set on rcv_timeout_socket */
+    palSocket_t rcv_timeout_socket;
+    uint32_t rcv_timeout_ms;
 } palTLS_t;
 
 static mbedtls_entropy_context *g_entropy;
@@ -83,10 +88,17 @@ static bool g_entropy_source_added;
 static palMutexID_t g_entropy_mutex;
 
 #if PAL_ENABLE_X509
-/* Certificate validity needs a clock (the library's time source). Secure time: a non-zero value
- * overrides device time for the thread that renegotiates. The mutex is recursive because the
- * time callback re-locks it from inside mbedtls_ssl_renegotiate. */
-static mbedtls_time_t g_time_from_handshake;
+/* Secure time: a renegotiation under the server's time overrides device time for the thread that
+ * runs it, and only for it (the spec's per-thread alternative, 3.3). The mutex guards the table
+ * for a lookup at a time, never across a renegotiation: a slow renegotiation on one context does
+ * not stall the time callbacks of the others. One entry per context that can exist at once. */
+#define PAL_TIME_OVERRIDES (PAL_MAX_NUM_OF_TLS_CTX > 0 ? PAL_MAX_NUM_OF_TLS_CTX : 8)
+typedef struct pal_time_override {
+    bool active;
+    palThreadID_t thread;
+    mbedtls_time_t time;
+} pal_time_override_t;
+static pal_time_override_t g_time_overrides[PAL_TIME_OVERRIDES];
 static palMutexID_t g_time_mutex;
 #endif
 
@@ -159,7 +171,8 @@ palStatus_t pal_plat_mbedtlsDataError(int mbedtls_error)
 }
 
 /* Table B of the spec: handshake, renegotiation and context save/load results. Raw PAL socket
- * errors arrive here because the BIO callbacks pass them through unchanged. */
+ * errors arrive here only from callbacks the application installed (pal_plat_sslSetIOCallBacks);
+ * the PAL's own BIO keeps them in the session (BIO section). */
 palStatus_t pal_plat_mbedtlsHandshakeError(int mbedtls_error)
 {
     if (is_alloc_failure(mbedtls_error) || mbedtls_error == PAL_ERR_NO_MEMORY) {
@@ -198,11 +211,14 @@ palStatus_t pal_plat_mbedtlsHandshakeError(int mbedtls_error)
     }
 }
 
+static palStatus_t bio_handshake_status(palTLS_t *tls, int mbedtls_result);
+static palStatus_t bio_data_status(palTLS_t *tls, int mbedtls_result);
+
 static palStatus_t translate_handshake_result(palTLS_t *tls, int mbedtls_result)
 {
     tls->want_read_or_write = (mbedtls_result == MBEDTLS_ERR_SSL_WANT_READ ||
                                mbedtls_result == MBEDTLS_ERR_SSL_WANT_WRITE);
-    return pal_plat_mbedtlsHandshakeError(mbedtls_result);
+    return bio_handshake_status(tls, mbedtls_result);
 }
 
 /* Verification flags in the mandatory order: later entries win the return value. */
@@ -238,23 +254,38 @@ palStatus_t pal_plat_mbedtlsVerifyFlagsToPal(uint32_t flags, int32_t *verifyResu
 }
 
 #if PAL_ENABLE_X509
+/* The calling thread's override entry, or NULL. Caller holds g_time_mutex. */
+static pal_time_override_t *time_override_of(palThreadID_t thread)
+{
+    size_t i;
+
+    for (i = 0; i < PAL_TIME_OVERRIDES; i++) {
+        if (g_time_overrides[i].active && g_time_overrides[i].thread == thread) {
+            return &g_time_overrides[i];
+        }
+    }
+    return NULL;
+}
+
 static mbedtls_time_t pal_mbedtls_time(mbedtls_time_t *timer)
 {
+    const pal_time_override_t *override;
     mbedtls_time_t now = 0;
+    bool overridden = false;
 
     (void)timer;
     if (pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER) != PAL_SUCCESS) {
         return 0;
     }
-    if (g_time_from_handshake != 0) {
-        now = g_time_from_handshake;
-    } else {
-        now = (mbedtls_time_t)pal_osGetTime();
+    override = time_override_of(pal_osThreadGetId());
+    if (override != NULL) {
+        now = override->time;
+        overridden = true;
     }
     if (pal_osMutexRelease(g_time_mutex) != PAL_SUCCESS) {
         return 0;
     }
-    return now;
+    return overridden ? now : (mbedtls_time_t)pal_osGetTime();
 }
 #endif
 
@@ -298,7 +329,7 @@ palStatus_t pal_plat_initTLSLibrary(void)
     g_session_length = 0;
 #endif
 #if PAL_ENABLE_X509
-    g_time_from_handshake = 0;
+    memset(g_time_overrides, 0, sizeof(g_time_overrides));
     if (mbedtls_platform_set_time(pal_mbedtls_time) != 0) {
         status = PAL_ERR_FAILED_SET_TIME_CB;
         goto fail_entropy;
@@ -1004,14 +1035,14 @@ palStatus_t pal_plat_sslGetVerifyResultExtended(palTLSHandle_t palTLSHandle, int
 }
 
 /* mbedtls_ssl_read/write result: a positive byte count, or an error for table A. */
-static palStatus_t data_result(int ret, uint32_t *count)
+static palStatus_t data_result(palTLS_t *tls, int ret, uint32_t *count)
 {
     if (ret > 0) {
         *count = (uint32_t)ret;
         return PAL_SUCCESS;
     }
     *count = 0;
-    return pal_plat_mbedtlsDataError(ret);
+    return bio_data_status(tls, ret);
 }
 
 palStatus_t pal_plat_sslRead(palTLSHandle_t palTLSHandle, void *buffer, uint32_t len, uint32_t *actualLen)
@@ -1023,7 +1054,7 @@ palStatus_t pal_plat_sslRead(palTLSHandle_t palTLSHandle, void *buffer, uint32_t
         return PAL_ERR_INVALID_ARGUMENT;
     }
     ret = mbedtls_ssl_read(&tls->ssl, buffer, len);
-    return data_result(ret, actualLen);
+    return data_result(tls, ret, actualLen);
 }
 
 palStatus_t pal_plat_sslWrite(palTLSHandle_t palTLSHandle, const void *buffer, uint32_t len, uint32_t *bytesWritten)
@@ -1035,7 +1066,7 @@ palStatus_t pal_plat_sslWrite(palTLSHandle_t palTLSHandle, const void *buffer, u
         return PAL_ERR_INVALID_ARGUMENT;
     }
     ret = mbedtls_ssl_write(&tls->ssl, buffer, len);
-    return data_result(ret, bytesWritten);
+    return data_result(tls, ret, bytesWritten);
 }
 
 palStatus_t pal_plat_setHandShakeTimeOut(palTLSConfHandle_t palTLSConf, uint32_t minTimeout, uint32_t maxTimeout)
@@ -1136,9 +1167,57 @@ palStatus_t pal_plat_handShake(palTLSHandle_t palTLSHandle, uint64_t *serverTime
 }
 
 #if PAL_USE_SECURE_TIME
+/* Claims an override entry for the calling thread; a thread already renegotiating is refused. */
+static palStatus_t begin_time_override(mbedtls_time_t server_time, pal_time_override_t **entry)
+{
+    palThreadID_t self = pal_osThreadGetId();
+    palStatus_t status;
+    palStatus_t unlock;
+    size_t i;
+
+    *entry = NULL;
+    status = pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER);
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    status = PAL_ERR_TLS_MULTIPLE_HANDSHAKE;
+    if (time_override_of(self) == NULL) {
+        for (i = 0; i < PAL_TIME_OVERRIDES && *entry == NULL; i++) {
+            if (!g_time_overrides[i].active) {
+                *entry = &g_time_overrides[i];
+            }
+        }
+    }
+    if (*entry != NULL) {
+        (*entry)->active = true;
+        (*entry)->thread = self;
+        (*entry)->time = server_time;
+        status = PAL_SUCCESS;
+    }
+    unlock = pal_osMutexRelease(g_time_mutex);
+    if (status == PAL_SUCCESS && unlock != PAL_SUCCESS) {
+        (*entry)->active = false;
+        *entry = NULL;
+        return unlock;
+    }
+    return status;
+}
+
+static palStatus_t end_time_override(pal_time_override_t *entry)
+{
+    palStatus_t status = pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER);
+
+    entry->active = false;
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    return pal_osMutexRelease(g_time_mutex);
+}
+
 palStatus_t pal_plat_renegotiate(palTLSHandle_t palTLSHandle, uint64_t serverTime)
 {
     palTLS_t *tls = tls_from_handle(palTLSHandle);
+    pal_time_override_t *override;
     palStatus_t status;
     palStatus_t unlock;
     int ret;
@@ -1146,27 +1225,54 @@ palStatus_t pal_plat_renegotiate(palTLSHandle_t palTLSHandle, uint64_t serverTim
     if (tls == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
-    status = pal_osMutexWait(g_time_mutex, PAL_RTOS_WAIT_FOREVER);
+    status = begin_time_override((mbedtls_time_t)serverTime, &override);
     if (status != PAL_SUCCESS) {
         return status;
     }
-    if (g_time_from_handshake != 0) {
-        status = PAL_ERR_TLS_MULTIPLE_HANDSHAKE;
-    } else {
-        g_time_from_handshake = (mbedtls_time_t)serverTime;
-        ret = mbedtls_ssl_renegotiate(&tls->ssl);
-        note_received_alert(tls, ret);
-        status = translate_handshake_result(tls, ret);
-        g_time_from_handshake = 0;
-    }
-    unlock = pal_osMutexRelease(g_time_mutex);
+    ret = mbedtls_ssl_renegotiate(&tls->ssl);
+    note_received_alert(tls, ret);
+    status = translate_handshake_result(tls, ret);
+    unlock = end_time_override(override);
     return status != PAL_SUCCESS ? status : unlock;
 }
 #endif
 
-/* BIO: PAL sockets under Mbed TLS. PAL errors other than would-block pass through raw; the
- * handshake translation knows the ones that matter (connection reset, no memory). */
-static int bio_result(palStatus_t status, size_t transferred, int would_block_code)
+/* ---- BIO: PAL sockets under Mbed TLS -----------------------------------------------------
+ * The PAL's own BIO (pal_plat_tlsSetSocket) speaks only Mbed TLS codes to the library. A PAL
+ * socket failure is kept in the session (bio_status) while the library sees MBEDTLS_ERR_NET_*,
+ * and the handshake or data result maps it once (bio_failure_status). Passing PAL codes through
+ * would collide: PAL_ERR_GENERIC_FAILURE (-0x10) is MBEDTLS_ERR_MPI_ALLOC_FAILED (reported as
+ * PAL_ERR_NO_MEMORY), PAL_ERR_INVALID_ARGUMENT (-0x0F) is MBEDTLS_ERR_CCM_AUTH_FAILED.
+ * Callbacks an application installs with pal_plat_sslSetIOCallBacks keep the reference contract
+ * (raw PAL codes, table B knows the ones that matter). */
+
+/* One socket operation: a PAL status and the bytes moved. TLS EOF is success with 0 bytes. */
+static palStatus_t socket_send(palTLSSocket_t *io, const unsigned char *buf, size_t len, size_t *sent)
+{
+    *sent = 0;
+    if (io->transportationMode == PAL_TLS_MODE) {
+        return pal_send(io->socket, buf, len, sent);
+    }
+    if (io->transportationMode == PAL_DTLS_MODE) {
+        return pal_sendTo(io->socket, buf, len, io->socketAddress, io->addressLength, sent);
+    }
+    return PAL_ERR_GENERIC_FAILURE;
+}
+
+static palStatus_t socket_recv(palTLSSocket_t *io, unsigned char *buf, size_t len, size_t *received)
+{
+    palStatus_t status;
+
+    *received = 0;
+    if (io->transportationMode == PAL_TLS_MODE) {
+        status = pal_recv(io->socket, buf, len, received);
+        return status == PAL_ERR_SOCKET_CONNECTION_CLOSED ? PAL_SUCCESS : status;
+    }
+    return pal_receiveFrom(io->socket, buf, len, io->socketAddress, &io->addressLength, received);
+}
+
+/* Mbed TLS result of a socket operation; a failure is remembered in tls->bio_status. */
+static int bio_result(palTLS_t *tls, palStatus_t status, size_t transferred, int would_block_code, int failure_code)
 {
     if (status == PAL_SUCCESS && transferred > 0) {
         return (int)transferred;
@@ -1174,52 +1280,92 @@ static int bio_result(palStatus_t status, size_t transferred, int would_block_co
     if (status == PAL_SUCCESS || status == PAL_ERR_SOCKET_WOULD_BLOCK) {
         return would_block_code;
     }
-    return (int)status;
+    tls->bio_status = status;
+    return failure_code;
+}
+
+static palTLSSocket_t *bio_socket(palTLS_t *tls)
+{
+    return tls->conf != NULL ? tls->conf->io_ctx : NULL;
 }
 
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
-    palTLSSocket_t *io = (palTLSSocket_t *)ctx;
+    palTLS_t *tls = (palTLS_t *)ctx;
+    palTLSSocket_t *io = bio_socket(tls);
     size_t sent = 0;
     palStatus_t status;
 
     if (io == NULL) {
-        return -1;
+        tls->bio_status = PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
+        return MBEDTLS_ERR_NET_SEND_FAILED;
     }
-    if (io->transportationMode == PAL_TLS_MODE) {
-        status = pal_send(io->socket, buf, len, &sent);
-    } else if (io->transportationMode == PAL_DTLS_MODE) {
-        status = pal_sendTo(io->socket, buf, len, io->socketAddress, io->addressLength, &sent);
-    } else {
-        return PAL_ERR_GENERIC_FAILURE;
-    }
-    return bio_result(status, sent, MBEDTLS_ERR_SSL_WANT_WRITE);
+    status = socket_send(io, buf, len, &sent);
+    return bio_result(tls, status, sent, MBEDTLS_ERR_SSL_WANT_WRITE, MBEDTLS_ERR_NET_SEND_FAILED);
 }
 
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
-    palTLSSocket_t *io = (palTLSSocket_t *)ctx;
+    palTLS_t *tls = (palTLS_t *)ctx;
+    palTLSSocket_t *io = bio_socket(tls);
     size_t received = 0;
     palStatus_t status;
 
     if (io == NULL) {
-        return -1;
+        tls->bio_status = PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
+        return MBEDTLS_ERR_NET_RECV_FAILED;
     }
-    if (io->transportationMode == PAL_TLS_MODE) {
-        status = pal_recv(io->socket, buf, len, &received);
-        if (status == PAL_SUCCESS) {
-            return (int)received;
-        }
-        if (status == PAL_ERR_SOCKET_CONNECTION_CLOSED) {
-            return 0;
-        }
-        return bio_result(status, received, MBEDTLS_ERR_SSL_WANT_READ);
+    status = socket_recv(io, buf, len, &received);
+    if (status == PAL_SUCCESS && io->transportationMode == PAL_TLS_MODE) {
+        return (int)received; /* 0: the peer closed the stream (EOF to the library) */
     }
-    status = pal_receiveFrom(io->socket, buf, len, io->socketAddress, &io->addressLength, &received);
-    return bio_result(status, received, MBEDTLS_ERR_SSL_WANT_READ);
+    return bio_result(tls, status, received, MBEDTLS_ERR_SSL_WANT_READ, MBEDTLS_ERR_NET_RECV_FAILED);
+}
+
+/* Blocking DTLS reads wait for the library's retransmission deadline. The socket keeps the last
+ * timeout set through this session, so PAL_SO_RCVTIMEO is set only when it changes (over the
+ * socket bridge every option is a serial round trip). */
+static palStatus_t set_receive_timeout(palTLS_t *tls, palTLSSocket_t *io, uint32_t timeout_ms)
+{
+    palStatus_t status;
+
+    if (tls->rcv_timeout_known && tls->rcv_timeout_socket == io->socket && tls->rcv_timeout_ms == timeout_ms) {
+        return PAL_SUCCESS;
+    }
+    tls->rcv_timeout_known = false;
+    status = pal_setSocketOptions(io->socket, PAL_SO_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
+    if (status == PAL_SUCCESS) {
+        tls->rcv_timeout_known = true;
+        tls->rcv_timeout_socket = io->socket;
+        tls->rcv_timeout_ms = timeout_ms;
+    }
+    return status;
 }
 
 static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms)
+{
+    palTLS_t *tls = (palTLS_t *)ctx;
+    palTLSSocket_t *io = bio_socket(tls);
+    size_t received = 0;
+    palStatus_t status;
+
+    if (io == NULL || io->transportationMode == PAL_TLS_MODE) {
+        return bio_recv(ctx, buf, len);
+    }
+    status = set_receive_timeout(tls, io, timeout_ms);
+    if (status != PAL_SUCCESS) {
+        tls->bio_status = status;
+        return MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+    status = socket_recv(io, buf, len, &received);
+    return bio_result(tls, status, received,
+                      status == PAL_ERR_SOCKET_WOULD_BLOCK ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_SSL_WANT_READ,
+                      MBEDTLS_ERR_NET_RECV_FAILED);
+}
+
+/* Receive-with-timeout for callbacks installed by the application: their context is the
+ * palTLSSocket_t and their codes are raw PAL statuses (reference contract). */
+static int app_bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms)
 {
     palTLSSocket_t *io = (palTLSSocket_t *)ctx;
     size_t received = 0;
@@ -1228,16 +1374,81 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
     if (io == NULL) {
         return -1;
     }
-    if (io->transportationMode == PAL_TLS_MODE) {
-        return bio_recv(ctx, buf, len);
+    if (io->transportationMode == PAL_DTLS_MODE) {
+        status = pal_setSocketOptions(io->socket, PAL_SO_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
+        if (status != PAL_SUCCESS) {
+            return (int)status;
+        }
     }
-    status = pal_setSocketOptions(io->socket, PAL_SO_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
+    status = socket_recv(io, buf, len, &received);
+    if (status == PAL_SUCCESS && (received > 0 || io->transportationMode == PAL_TLS_MODE)) {
+        return (int)received;
+    }
+    if (status == PAL_SUCCESS) {
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    if (status == PAL_ERR_SOCKET_WOULD_BLOCK) {
+        return io->transportationMode == PAL_DTLS_MODE ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    return (int)status;
+}
+
+/* The PAL status behind a failed library call: the socket failure the BIO kept, if the library
+ * result is the BIO's failure code; consumed by the call. */
+static bool bio_failure_status(palTLS_t *tls, int mbedtls_result, palStatus_t *status)
+{
+    palStatus_t kept = tls->bio_status;
+
+    tls->bio_status = PAL_SUCCESS;
+    if (kept == PAL_SUCCESS ||
+        (mbedtls_result != MBEDTLS_ERR_NET_SEND_FAILED && mbedtls_result != MBEDTLS_ERR_NET_RECV_FAILED)) {
+        return false;
+    }
+    *status = kept;
+    return true;
+}
+
+/* Table B, with a kept socket failure taking the place of the library's code: a reset
+ * connection is a fatal alert and no memory stays no memory (spec 3.10); any other socket
+ * error is reported as itself. */
+static palStatus_t bio_handshake_status(palTLS_t *tls, int mbedtls_result)
+{
+    palStatus_t status;
+
+    if (!bio_failure_status(tls, mbedtls_result, &status)) {
+        return pal_plat_mbedtlsHandshakeError(mbedtls_result);
+    }
+    return status == PAL_ERR_SOCKET_CONNECTION_RESET ? PAL_ERR_SSL_FATAL_ALERT_MESSAGE : status;
+}
+
+/* Table A for read/write: socket failures other than no memory stay a generic failure there. */
+static palStatus_t bio_data_status(palTLS_t *tls, int mbedtls_result)
+{
+    palStatus_t status;
+
+    if (!bio_failure_status(tls, mbedtls_result, &status)) {
+        return pal_plat_mbedtlsDataError(mbedtls_result);
+    }
+    return status == PAL_ERR_NO_MEMORY ? PAL_ERR_NO_MEMORY : PAL_ERR_GENERIC_FAILURE;
+}
+
+/* Validates the socket and makes it the configuration's BIO context. */
+static palStatus_t bind_socket(palTLSConf_t *conf, palTLSSocket_t *io, bool *non_blocking)
+{
+    palStatus_t status;
+
+    if (conf == NULL || io == NULL) {
+        return PAL_ERR_INVALID_ARGUMENT;
+    }
+    if (conf->tls_context == NULL) {
+        return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
+    }
+    status = pal_isNonBlocking(io->socket, non_blocking);
     if (status != PAL_SUCCESS) {
-        return (int)status;
+        return status;
     }
-    status = pal_receiveFrom(io->socket, buf, len, io->socketAddress, &io->addressLength, &received);
-    return bio_result(status, received,
-                      status == PAL_ERR_SOCKET_WOULD_BLOCK ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_SSL_WANT_READ);
+    conf->io_ctx = io;
+    return PAL_SUCCESS;
 }
 
 palStatus_t pal_plat_sslSetIOCallBacks(palTLSConfHandle_t palTLSConf, palTLSSocket_t *palIOCtx,
@@ -1247,21 +1458,17 @@ palStatus_t pal_plat_sslSetIOCallBacks(palTLSConfHandle_t palTLSConf, palTLSSock
     bool non_blocking = false;
     palStatus_t status;
 
-    if (conf == NULL || palIOCtx == NULL || palBIOSend == NULL || palBIORecv == NULL) {
+    if (palBIOSend == NULL || palBIORecv == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
-    if (conf->tls_context == NULL) {
-        return PAL_ERR_TLS_CONTEXT_NOT_INITIALIZED;
-    }
-    status = pal_isNonBlocking(palIOCtx->socket, &non_blocking);
+    status = bind_socket(conf, palIOCtx, &non_blocking);
     if (status != PAL_SUCCESS) {
         return status;
     }
-    conf->io_ctx = palIOCtx;
     if (non_blocking) {
         mbedtls_ssl_set_bio(&conf->tls_context->ssl, palIOCtx, palBIOSend, palBIORecv, NULL);
     } else {
-        mbedtls_ssl_set_bio(&conf->tls_context->ssl, palIOCtx, palBIOSend, NULL, bio_recv_timeout);
+        mbedtls_ssl_set_bio(&conf->tls_context->ssl, palIOCtx, palBIOSend, NULL, app_bio_recv_timeout);
     }
     return PAL_SUCCESS;
 }
@@ -1282,42 +1489,41 @@ static int note_client_address(palTLS_t *tls, int received)
     return received;
 }
 
-static int bio_send_dtls_server(void *ctx, const unsigned char *buf, size_t len)
-{
-    return bio_send(((palTLS_t *)ctx)->conf->io_ctx, buf, len);
-}
-
 static int bio_recv_dtls_server(void *ctx, unsigned char *buf, size_t len)
 {
-    palTLS_t *tls = (palTLS_t *)ctx;
-
-    return note_client_address(tls, bio_recv(tls->conf->io_ctx, buf, len));
+    return note_client_address((palTLS_t *)ctx, bio_recv(ctx, buf, len));
 }
 
 static int bio_recv_timeout_dtls_server(void *ctx, unsigned char *buf, size_t len, uint32_t timeout_ms)
 {
-    palTLS_t *tls = (palTLS_t *)ctx;
-
-    return note_client_address(tls, bio_recv_timeout(tls->conf->io_ctx, buf, len, timeout_ms));
+    return note_client_address((palTLS_t *)ctx, bio_recv_timeout(ctx, buf, len, timeout_ms));
 }
 #endif
 
 palStatus_t pal_plat_tlsSetSocket(palTLSConfHandle_t palTLSConf, palTLSSocket_t *socket)
 {
-    palStatus_t status = pal_plat_sslSetIOCallBacks(palTLSConf, socket, (palBIOSend_f)bio_send,
-                                                    (palBIORecv_f)bio_recv);
-#ifdef PAL_TLS_SUPPORT_SERVER_MODE
     palTLSConf_t *conf = conf_from_handle(palTLSConf);
     bool non_blocking = false;
+    mbedtls_ssl_recv_t *recv = bio_recv;
+    mbedtls_ssl_recv_timeout_t *recv_timeout = bio_recv_timeout;
+    palTLS_t *tls;
+    palStatus_t status;
 
-    if (status == PAL_SUCCESS && conf->is_server && conf->is_dtls) {
-        (void)pal_isNonBlocking(socket->socket, &non_blocking);
-        mbedtls_ssl_set_bio(&conf->tls_context->ssl, conf->tls_context, bio_send_dtls_server,
-                            non_blocking ? bio_recv_dtls_server : NULL,
-                            non_blocking ? NULL : bio_recv_timeout_dtls_server);
+    status = bind_socket(conf, socket, &non_blocking);
+    if (status != PAL_SUCCESS) {
+        return status;
+    }
+    tls = conf->tls_context;
+    tls->bio_status = PAL_SUCCESS;
+    tls->rcv_timeout_known = false;
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
+    if (conf->is_server && conf->is_dtls) {
+        recv = bio_recv_dtls_server;
+        recv_timeout = bio_recv_timeout_dtls_server;
     }
 #endif
-    return status;
+    mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, non_blocking ? recv : NULL, non_blocking ? NULL : recv_timeout);
+    return PAL_SUCCESS;
 }
 
 #if PAL_ENABLE_X509

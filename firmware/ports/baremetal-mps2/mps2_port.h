@@ -51,6 +51,9 @@ uint64_t mps2_cycles(void);
 uint64_t mps2_busy_cycles(void);
 /* Sleeps (WFI) until an interrupt arrives; the time asleep is not counted as busy. */
 void mps2_idle(void);
+
+/* What semaphore waits and delays run while they wait (the agent's agent_poll); NULL: sleep. */
+void mps2_set_wait_service(void (*service)(uint32_t timeout_ms));
 /* True when the host started QEMU with -icount shift=0 (it plants a flag word in RAM): one
  * instruction per virtual nanosecond, so busy cycles * 40 is the instruction count. */
 bool mps2_icount_mode(void);

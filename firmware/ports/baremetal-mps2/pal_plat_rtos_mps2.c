@@ -4,7 +4,8 @@
  *   are skipped on this board, see PALTEST_NEEDS_THREADS).
  * - Mutexes are recursive owner+count records; with a single thread a lock is always granted.
  * - Semaphores are counters. A wait that cannot take a token services the system (software
- *   timers, then agent_poll(), which moves socket-bridge traffic and runs socket callbacks)
+ *   timers, then the wait service the image registered (agent_poll(), which moves socket-bridge
+ *   traffic and runs socket callbacks)
  *   until a callback releases a token or the timeout expires.
  * - Timers are software timers checked from those same wait loops (and pal_osDelay), never from
  *   the SysTick interrupt, so their callbacks run in thread context and may call the PAL.
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
 #include "mps2_port.h"
 #include "pal_plat_rtos.h"
 
@@ -49,13 +49,22 @@ static mps2_timer_t *s_timers;
 static bool s_in_service;
 static uint32_t s_round;
 
-/* Without the agent (e.g. a stand-alone image) there is no traffic to serve: just sleep. */
-__attribute__((weak)) void agent_poll(uint32_t timeout_ms)
+/* Without a registered service (e.g. a stand-alone image) there is no traffic to serve: sleep. */
+static void sleep_for(uint32_t timeout_ms)
 {
     uint64_t until = mps2_uptime_ms() + timeout_ms;
     while (mps2_uptime_ms() < until) {
         mps2_idle();
     }
+}
+
+/* The agent's traffic service (agent_poll), registered by the image's main: a callback, so the
+ * port stays below the agent in the link instead of calling up into it. */
+static void (*s_wait_service)(uint32_t timeout_ms) = sleep_for;
+
+void mps2_set_wait_service(void (*service)(uint32_t timeout_ms))
+{
+    s_wait_service = service != NULL ? service : sleep_for;
 }
 
 palStatus_t pal_plat_RTOSInitialize(void)
@@ -139,9 +148,9 @@ static void service_once(uint32_t max_ms)
         return;
     }
     uint64_t before = mps2_uptime_ms();
-    agent_poll(slice);
+    s_wait_service(slice);
     if (mps2_uptime_ms() == before) {
-        mps2_idle(); /* agent_poll returned at once (agent not running): sleep to the next tick */
+        mps2_idle(); /* the service returned at once (agent not running): sleep to the next tick */
     }
 }
 

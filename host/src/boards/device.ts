@@ -13,7 +13,8 @@ export interface RunnerOptions {
   deterministic?: boolean; // QEMU boards: -icount shift=0 (instruction-counting virtual clock)
   echo?: (line: string) => void; // build output
   verbose?: boolean;
-  bridge?: boolean;
+  bridge?: boolean; // native boards: run the agent linked with the socket bridge (build.bridgeImage)
+  buildDir?: string; // --build-dir: native boards, the build directory to take the image from (e.g. an ASan build)
   conf?: string[]; // --conf (Zephyr boards: extra Kconfig fragments for west build)
 }
 

@@ -1,9 +1,12 @@
 // Native boards: the suite is a local process built with CMake; its stdio is the serial line.
+// With --bridge the process is the agent linked with the socket bridge (build.bridgeImage), whose
+// sockets the host performs; --build-dir takes the image from another build (e.g. ASan).
 import * as fs from 'fs';
+import * as path from 'path';
 import { Board } from './registry';
-import { boardBuildDir, boardImage, buildBoard, builtId, substitute } from './build';
+import { boardBuildDir, cmakeBuild, substitute } from './build';
 import { DeviceRunner, RunnerOptions } from './device';
-import { BuildError } from '../errors';
+import { BuildError, ConfigError } from '../errors';
 import { ChildProcessTransport } from '../transport/child';
 import { Transport } from '../transport/transport';
 import { repoRoot } from '../util/paths';
@@ -16,21 +19,36 @@ export class NativeRunner implements DeviceRunner {
     private readonly options: RunnerOptions,
   ) {}
 
+  private get buildDir(): string {
+    return this.options.buildDir ? path.resolve(repoRoot(), this.options.buildDir) : boardBuildDir(this.board);
+  }
+
+  private get imageName(): string | undefined {
+    const b = this.board.build;
+    if (!this.options.bridge) return b.image;
+    if (!b.bridgeImage) throw new ConfigError(`board ${this.board.id} has no socket-bridge image`, 'add build.bridgeImage to its board.json, or drop --bridge');
+    return b.bridgeImage;
+  }
+
   private get image(): string {
-    return boardImage(this.board);
+    return path.resolve(this.buildDir, this.imageName ?? '');
   }
 
   async build(): Promise<void> {
-    await buildBoard(this.board, this.options.echo);
-    if (this.board.build.image && !fs.existsSync(this.image)) throw new BuildError(`build finished but the image ${this.image} is missing`);
+    const b = this.board.build;
+    await cmakeBuild(this.buildDir, b.source ?? '.', b.targets ?? [], b.cmakeArgs ?? [], this.options.echo);
+    if (this.imageName && !fs.existsSync(this.image)) throw new BuildError(`build finished but the image ${this.image} is missing`);
   }
 
   expectedBuildId(): string | undefined {
-    return builtId(this.board);
+    const f = this.options.bridge ? this.board.build.bridgeIdFile : this.board.build.idFile;
+    if (!f) return undefined;
+    const file = path.resolve(this.buildDir, f);
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
   }
 
   private command(): { cmd: string; args: string[] } {
-    const cmdline = substitute(this.board.run?.command ?? ['{image}'], { image: this.image, build: boardBuildDir(this.board), root: repoRoot() });
+    const cmdline = substitute(this.board.run?.command ?? ['{image}'], { image: this.image, build: this.buildDir, root: repoRoot() });
     if (!fs.existsSync(this.image)) {
       throw new BuildError(`image ${this.image} not built`, `run \`npx paltls build --board ${this.board.id}\` (or drop --no-build)`);
     }

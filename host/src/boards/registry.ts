@@ -41,6 +41,8 @@ export interface Board {
     targets?: string[];
     image?: string;
     idFile?: string;
+    bridgeImage?: string; // native boards: the agent with the socket bridge (--bridge)
+    bridgeIdFile?: string;
   };
   run?: { command?: string[]; syncSeconds?: number; caseTimeoutSeconds?: number };
   notes?: string;

@@ -33,6 +33,7 @@ export interface TestOptions {
   results?: string;
   build: boolean;
   bridge?: boolean;
+  buildDir?: string; // native boards: build directory of the agent instead of the registry's
   /** `--conf`: extra Kconfig fragments for a Zephyr build. */
   conf?: string[];
   verbose?: boolean;
@@ -88,6 +89,7 @@ export async function runTest(opts: TestOptions): Promise<ExitCodeValue> {
     flash: opts.flash,
     skipRebuild: !opts.build,
     bridge,
+    buildDir: opts.buildDir,
     conf: opts.conf,
     deterministic: opts.deterministic,
     portWaitMs: opts.portWaitMs,

@@ -77,6 +77,7 @@ int main(void)
     static const agent_io_t io = {io_read, io_write};
     static agent_board_info_t info = {MPS2_BOARD_NAME, NULL, MPS2_CAPABILITIES, true};
     info.build_id = mps2_build_id();
+    mps2_set_wait_service(agent_poll);
     agent_main(&io, &info);
     return 0;
 }

@@ -113,7 +113,7 @@ void mps2_fault_report(const uint32_t *frame, uint32_t exc_return)
     (void)mps2_uart_abort_write();
 
     ap_writer_t w;
-    ap_begin(&w, s_frame);
+    ap_begin(&w, s_frame, sizeof(s_frame));
     ap_put_str(&w, AT_MESSAGE, reason);
     if (case_name != NULL) {
         ap_put_str(&w, AT_NAME, case_name);
