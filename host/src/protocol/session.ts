@@ -150,7 +150,6 @@ function refusal(frame: Frame): ProtocolError {
 }
 
 function asProtocolError(err: unknown, what: string): ProtocolError {
-  if (err instanceof ProtocolError) return new ProtocolError(`${what}: ${err.message}`);
   return new ProtocolError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
