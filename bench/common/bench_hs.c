@@ -41,16 +41,25 @@ static const unsigned char g_psk[16] = { 0x0b, 0xe7, 0x51, 0x2c, 0x93, 0x44, 0x1
 static const unsigned char g_psk_identity[] = "bench";
 #define BENCH_PSK_IDENTITY_LEN 5
 
+/* The suites of the build's footprint flavour (docs/mbedtls-config.md). */
 const bench_suite_info_t bench_suites[] = {
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED)
     { "psk_aes128_ccm8", PAL_TLS_PSK_WITH_AES_128_CCM_8, MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8, 1 },
+#endif
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED) && !defined(PALTLS_FLAVOUR_MINIMAL_PSK)
     { "psk_aes256_ccm8", PAL_TLS_PSK_WITH_AES_256_CCM_8, MBEDTLS_TLS_PSK_WITH_AES_256_CCM_8, 1 },
+#endif
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED) && defined(MBEDTLS_CIPHER_MODE_CBC)
     { "psk_aes128_cbc_sha256", PAL_TLS_PSK_WITH_AES_128_CBC_SHA256, MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA256, 1 },
+#endif
+#if defined(MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED)
     { "ecdhe_ecdsa_aes128_ccm8", PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,
       MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, 0 },
     { "ecdhe_ecdsa_aes128_gcm_sha256", PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
       MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, 0 },
     { "ecdhe_ecdsa_aes256_gcm_sha384", PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
       MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, 0 },
+#endif
 };
 const size_t bench_suite_count = sizeof(bench_suites) / sizeof(bench_suites[0]);
 const char *const bench_transport_names[] = { "tls", "dtls", "dtls_cookie" };
@@ -90,8 +99,10 @@ static int timer_get(void *ctx)
 /* ---- server (raw Mbed TLS) ------------------------------------------------------------------ */
 typedef struct bench_server {
     mbedtls_ssl_config conf;
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt crt;
     mbedtls_pk_context key;
+#endif
     mbedtls_ssl_cookie_ctx cookies;
     mbedtls_ssl_context ssl;
     bench_timer_t timer;
@@ -99,6 +110,35 @@ typedef struct bench_server {
     int cookie;
     int ready;
 } bench_server_t;
+
+/* Credentials of the key exchanges the flavour compiles in; the other answers "unavailable". */
+static int server_psk_setup(bench_server_t *srv)
+{
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED)
+    return mbedtls_ssl_conf_psk(&srv->conf, g_psk, sizeof(g_psk), g_psk_identity, BENCH_PSK_IDENTITY_LEN);
+#else
+    (void)srv;
+    return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
+#endif
+}
+
+static int server_cert_setup(bench_server_t *srv)
+{
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+    int ret = mbedtls_x509_crt_parse_der(&srv->crt, bench_srv_crt_der, sizeof(bench_srv_crt_der));
+
+    if (ret == 0) {
+        ret = mbedtls_pk_parse_key(&srv->key, bench_srv_key_der, sizeof(bench_srv_key_der), NULL, 0, bench_rng, NULL);
+    }
+    if (ret == 0) {
+        ret = mbedtls_ssl_conf_own_cert(&srv->conf, &srv->crt, &srv->key);
+    }
+    return ret;
+#else
+    (void)srv;
+    return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
+#endif
+}
 
 static int server_conf_setup(bench_server_t *srv, const bench_suite_info_t *suite, bench_transport_t transport)
 {
@@ -108,8 +148,10 @@ static int server_conf_setup(bench_server_t *srv, const bench_suite_info_t *suit
     bench_heap_set_side(BENCH_SIDE_SERVER);
     memset(srv, 0, sizeof(*srv));
     mbedtls_ssl_config_init(&srv->conf);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_init(&srv->crt);
     mbedtls_pk_init(&srv->key);
+#endif
     mbedtls_ssl_cookie_init(&srv->cookies);
     mbedtls_ssl_init(&srv->ssl);
     srv->ready = 1;
@@ -124,18 +166,7 @@ static int server_conf_setup(bench_server_t *srv, const bench_suite_info_t *suit
     srv->suites[0] = suite->mbedtls_id;
     srv->suites[1] = 0;
     mbedtls_ssl_conf_ciphersuites(&srv->conf, srv->suites);
-    if (suite->psk) {
-        ret = mbedtls_ssl_conf_psk(&srv->conf, g_psk, sizeof(g_psk), g_psk_identity, BENCH_PSK_IDENTITY_LEN);
-    } else {
-        ret = mbedtls_x509_crt_parse_der(&srv->crt, bench_srv_crt_der, sizeof(bench_srv_crt_der));
-        if (ret == 0) {
-            ret = mbedtls_pk_parse_key(&srv->key, bench_srv_key_der, sizeof(bench_srv_key_der), NULL, 0,
-                                       bench_rng, NULL);
-        }
-        if (ret == 0) {
-            ret = mbedtls_ssl_conf_own_cert(&srv->conf, &srv->crt, &srv->key);
-        }
-    }
+    ret = suite->psk ? server_psk_setup(srv) : server_cert_setup(srv);
     if (ret != 0) {
         return ret;
     }
@@ -184,8 +215,10 @@ static void server_conf_free(bench_server_t *srv)
     mbedtls_ssl_free(&srv->ssl);
     mbedtls_ssl_cookie_free(&srv->cookies);
     mbedtls_ssl_config_free(&srv->conf);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_pk_free(&srv->key);
     mbedtls_x509_crt_free(&srv->crt);
+#endif
     srv->ready = 0;
 }
 
@@ -193,7 +226,9 @@ static void server_conf_free(bench_server_t *srv)
 typedef struct raw_conf {
     mbedtls_ssl_config conf;
     mbedtls_ctr_drbg_context drbg;
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt ca;
+#endif
     bench_timer_t timer;
     int suites[2];
     int dgram;
@@ -207,6 +242,33 @@ static int raw_entropy_source(void *data, unsigned char *output, size_t len, siz
     (void)bench_rng(NULL, output, len);
     *olen = len;
     return 0;
+}
+
+static int raw_psk_setup(raw_conf_t *rc)
+{
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED)
+    return mbedtls_ssl_conf_psk(&rc->conf, g_psk, sizeof(g_psk), g_psk_identity, BENCH_PSK_IDENTITY_LEN);
+#else
+    (void)rc;
+    return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
+#endif
+}
+
+static int raw_cert_setup(raw_conf_t *rc)
+{
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+    int ret = mbedtls_x509_crt_parse_der(&rc->ca, bench_ca_der, sizeof(bench_ca_der));
+
+    if (ret != 0) {
+        return ret;
+    }
+    mbedtls_ssl_conf_ca_chain(&rc->conf, &rc->ca, NULL);
+    mbedtls_ssl_conf_authmode(&rc->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    return 0;
+#else
+    (void)rc;
+    return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
+#endif
 }
 
 static int raw_conf_setup(raw_conf_t **out, const bench_suite_info_t *suite, bench_transport_t transport)
@@ -223,7 +285,9 @@ static int raw_conf_setup(raw_conf_t **out, const bench_suite_info_t *suite, ben
     rc->dgram = transport != BENCH_TLS;
     mbedtls_ssl_config_init(&rc->conf);
     mbedtls_ctr_drbg_init(&rc->drbg);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_init(&rc->ca);
+#endif
     ret = mbedtls_ssl_config_defaults(&rc->conf, MBEDTLS_SSL_IS_CLIENT,
                                       rc->dgram ? MBEDTLS_SSL_TRANSPORT_DATAGRAM : MBEDTLS_SSL_TRANSPORT_STREAM,
                                       MBEDTLS_SSL_PRESET_DEFAULT);
@@ -237,16 +301,7 @@ static int raw_conf_setup(raw_conf_t **out, const bench_suite_info_t *suite, ben
     rc->suites[0] = suite->mbedtls_id;
     rc->suites[1] = 0;
     mbedtls_ssl_conf_ciphersuites(&rc->conf, rc->suites);
-    if (suite->psk) {
-        return mbedtls_ssl_conf_psk(&rc->conf, g_psk, sizeof(g_psk), g_psk_identity, BENCH_PSK_IDENTITY_LEN);
-    }
-    ret = mbedtls_x509_crt_parse_der(&rc->ca, bench_ca_der, sizeof(bench_ca_der));
-    if (ret != 0) {
-        return ret;
-    }
-    mbedtls_ssl_conf_ca_chain(&rc->conf, &rc->ca, NULL);
-    mbedtls_ssl_conf_authmode(&rc->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    return 0;
+    return suite->psk ? raw_psk_setup(rc) : raw_cert_setup(rc);
 }
 
 static void raw_conf_free(raw_conf_t *rc)
@@ -257,13 +312,14 @@ static void raw_conf_free(raw_conf_t *rc)
     bench_heap_set_side(BENCH_SIDE_CLIENT);
     mbedtls_ssl_config_free(&rc->conf);
     mbedtls_ctr_drbg_free(&rc->drbg);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     mbedtls_x509_crt_free(&rc->ca);
+#endif
     mbedtls_free(rc);
 }
 
 static int raw_connection_setup(raw_conf_t *rc, mbedtls_ssl_context **out, bench_endpoint_t *ep)
 {
-    static const unsigned char no_cid[1] = { 0 };
     mbedtls_ssl_context *ssl = mbedtls_calloc(1, sizeof(*ssl));
     int ret;
 
@@ -273,12 +329,18 @@ static int raw_connection_setup(raw_conf_t *rc, mbedtls_ssl_context **out, bench
     }
     mbedtls_ssl_init(ssl);
     ret = mbedtls_ssl_setup(ssl, &rc->conf);
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
     if (ret == 0) {
         ret = mbedtls_ssl_set_hostname(ssl, NULL);
     }
+#endif
+#if defined(MBEDTLS_SSL_DTLS_CONNECTION_ID)
+    /* As the PAL: an empty own CID offered over DTLS where session resume is compiled in. */
     if (ret == 0 && rc->dgram) {
+        static const unsigned char no_cid[1] = { 0 };
         ret = mbedtls_ssl_set_cid(ssl, MBEDTLS_SSL_CID_ENABLED, no_cid, 0);
     }
+#endif
     mbedtls_ssl_set_bio(ssl, ep, bench_bio_send, bench_bio_recv, NULL);
     mbedtls_ssl_set_timer_cb(ssl, &rc->timer, timer_set, timer_get);
     return ret;

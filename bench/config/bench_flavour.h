@@ -45,7 +45,8 @@
 
 /* Only the six suites of the porting guide in the library's suite tables (the PAL offers one
  * of them per configuration anyway). */
-#ifndef BENCH_ALL_CIPHERSUITES
+/* (The smaller footprint flavours set their own, shorter list in the shared configuration.) */
+#if !defined(BENCH_ALL_CIPHERSUITES) && !defined(MBEDTLS_SSL_CIPHERSUITES)
 #define MBEDTLS_SSL_CIPHERSUITES                                                                   \
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,   \
         MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8,       \

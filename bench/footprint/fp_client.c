@@ -1,6 +1,7 @@
 /* Footprint client: the smallest complete program a product would link — configure, handshake,
  * send a request, read the answer, close — either through the PAL (FP_PAL=1) or with raw Mbed
- * TLS (FP_PAL=0), for the six suites or the PSK suites only (FP_PSK_ONLY=1). It is linked with
+ * TLS (FP_PAL=0), for the suites its Mbed TLS configuration has (the key exchanges it compiles in:
+ * PSK, ECDHE-ECDSA or both; CBC and AES-256-CCM-8 where the flavour keeps them). It is linked with
  * --gc-sections and measured with arm-none-eabi-size; it is never run, so its transport is a
  * stub whose functions the compiler cannot see through (fp_io.c). */
 #include <string.h>
@@ -9,6 +10,9 @@
 #include "mbedtls/entropy.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+#include "psa/crypto.h"
+#endif
 
 #if FP_PAL
 #include "pal.h"
@@ -25,8 +29,27 @@ int fp_recv(void *ctx, unsigned char *buf, size_t len);
 int fp_entropy(void *data, unsigned char *output, size_t len, size_t *olen);
 extern volatile int fp_selector;
 
+#if defined(MBEDTLS_KEY_EXCHANGE_PSK_ENABLED)
+#define FP_PSK 1
+#else
+#define FP_PSK 0
+#endif
+#if defined(MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED)
+#define FP_CERT 1
+#else
+#define FP_CERT 0
+#endif
+/* The PSK suites beyond PSK-AES-128-CCM-8 are full's (minimal-psk offers that one alone). */
+#if FP_PSK && !defined(PALTLS_FLAVOUR_MINIMAL_PSK)
+#define FP_MORE_PSK 1
+#else
+#define FP_MORE_PSK 0
+#endif
+
+#if FP_PSK
 static const unsigned char g_psk[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 static const unsigned char g_id[] = "device";
+#endif
 static const unsigned char g_request[] = "GET /";
 static unsigned char g_answer[64];
 
@@ -34,8 +57,13 @@ static unsigned char g_answer[64];
 int main(void)
 {
     static const palTLSSuites_t suites[] = {
-        PAL_TLS_PSK_WITH_AES_128_CCM_8, PAL_TLS_PSK_WITH_AES_256_CCM_8, PAL_TLS_PSK_WITH_AES_128_CBC_SHA256,
-#if !FP_PSK_ONLY
+#if FP_PSK
+        PAL_TLS_PSK_WITH_AES_128_CCM_8,
+#endif
+#if FP_MORE_PSK
+        PAL_TLS_PSK_WITH_AES_256_CCM_8, PAL_TLS_PSK_WITH_AES_128_CBC_SHA256,
+#endif
+#if FP_CERT
         PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, PAL_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 #endif
@@ -54,15 +82,17 @@ int main(void)
     }
     (void)pal_plat_setCipherSuites(pal_tlsPlatformConfiguration(conf),
                                    suites[(unsigned)fp_selector % (sizeof(suites) / sizeof(suites[0]))]);
-#if !FP_PSK_ONLY
-    if (fp_selector & 2) {
+#if FP_CERT
+    if (!FP_PSK || (fp_selector & 2)) {
         palX509_t ca = { bench_ca_der, sizeof(bench_ca_der) };
         (void)pal_setCAChain(conf, &ca, NULL);
-    } else
+    }
 #endif
-    {
+#if FP_PSK
+    if (!FP_CERT || !(fp_selector & 2)) {
         (void)pal_setPSK(conf, g_id, sizeof(g_id) - 1, g_psk, sizeof(g_psk));
     }
+#endif
     (void)pal_socket(PAL_AF_INET, mode == PAL_TLS_MODE ? PAL_SOCK_STREAM : PAL_SOCK_DGRAM, true, 0, &sock);
     memset(&address, 0, sizeof(address));
     tls_socket.socket = sock;
@@ -89,13 +119,18 @@ static mbedtls_entropy_context g_entropy;
 static mbedtls_ctr_drbg_context g_drbg;
 static mbedtls_ssl_config g_conf;
 static mbedtls_ssl_context g_ssl;
-#if !FP_PSK_ONLY
+#if FP_CERT
 static mbedtls_x509_crt g_ca;
 #endif
 
 static const int g_suites[] = {
-    MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8, MBEDTLS_TLS_PSK_WITH_AES_256_CCM_8, MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA256,
-#if !FP_PSK_ONLY
+#if FP_PSK
+    MBEDTLS_TLS_PSK_WITH_AES_128_CCM_8,
+#endif
+#if FP_MORE_PSK
+    MBEDTLS_TLS_PSK_WITH_AES_256_CCM_8, MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA256,
+#endif
+#if FP_CERT
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 #endif
@@ -120,22 +155,34 @@ int main(void)
         mbedtls_ssl_config_defaults(&g_conf, MBEDTLS_SSL_IS_CLIENT, transport, MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
         return 1;
     }
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+    if (psa_crypto_init() != PSA_SUCCESS) {
+        return 1;
+    }
+#endif
     mbedtls_ssl_conf_rng(&g_conf, mbedtls_ctr_drbg_random, &g_drbg);
     mbedtls_ssl_conf_ciphersuites(&g_conf, g_suites);
-#if !FP_PSK_ONLY
-    if (fp_selector & 2) {
+#if FP_CERT
+    if (!FP_PSK || (fp_selector & 2)) {
         mbedtls_x509_crt_init(&g_ca);
         (void)mbedtls_x509_crt_parse_der(&g_ca, bench_ca_der, sizeof(bench_ca_der));
         mbedtls_ssl_conf_ca_chain(&g_conf, &g_ca, NULL);
         mbedtls_ssl_conf_authmode(&g_conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    } else
+    }
 #endif
-    {
+#if FP_PSK
+    if (!FP_CERT || !(fp_selector & 2)) {
         (void)mbedtls_ssl_conf_psk(&g_conf, g_psk, sizeof(g_psk), g_id, sizeof(g_id) - 1);
     }
-    if (mbedtls_ssl_setup(&g_ssl, &g_conf) != 0 || mbedtls_ssl_set_hostname(&g_ssl, NULL) != 0) {
+#endif
+    if (mbedtls_ssl_setup(&g_ssl, &g_conf) != 0) {
         return 2;
     }
+#if defined(MBEDTLS_X509_CRT_PARSE_C)
+    if (mbedtls_ssl_set_hostname(&g_ssl, NULL) != 0) {
+        return 2;
+    }
+#endif
     mbedtls_ssl_set_bio(&g_ssl, NULL, fp_send, fp_recv, NULL);
     mbedtls_ssl_set_timer_cb(&g_ssl, &g_timer, fp_timer_set, fp_timer_get);
     do {

@@ -411,10 +411,12 @@ palStatus_t pal_plat_osRandomBuffer(uint8_t *randomBuf, size_t bufSizeBytes)
 
 /* Fallback for mbedtls_ms_time() (MBEDTLS_PLATFORM_MS_TIME_ALT is set for Zephyr): Zephyr's own
  * modules/mbedtls/zephyr_init.c provides a strong definition, which wins when present. */
+#if defined(MBEDTLS_HAVE_TIME) /* flavour minimal-psk has no library clock */
 __attribute__((weak)) mbedtls_ms_time_t mbedtls_ms_time(void)
 {
     return (mbedtls_ms_time_t)k_uptime_get();
 }
+#endif
 
 #if defined(MBEDTLS_PLATFORM_GMTIME_R_ALT)
 /* Mbed TLS's own version falls back to gmtime() without a lock when it does not recognise a

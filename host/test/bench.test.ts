@@ -4,6 +4,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { FlavourTable, flavourFootprint, flavourTargets, formatFlavours } from '../src/bench/flavours';
 import { renderHtml } from '../src/bench/html';
 import { BenchReport, compareRuns, evaluateTargets, formatReport, qemuSection, SCHEMA } from '../src/bench/report';
 import { archiveSizesFromMap, benchBuildDirs, parseBenchLines, runQemuBench } from '../src/bench/run';
@@ -84,6 +85,42 @@ describe('bench report', () => {
     assert.equal(s.rom, 0x164 + 0x10 + 0x8);
     assert.equal(s.data, 8);
     assert.deepEqual(Object.keys(s.objects).sort(), ['pal_TLS', 'pal_errors']);
+  });
+
+  it('puts every flavour side by side with its raw client and checks the issue-11 footprint bounds', () => {
+    const size = (rom: number) => ({ text: rom - 100, data: 100, bss: 50, rom });
+    const layer = (rom: number) => ({ rom, data: 0, objects: { pal_TLS: { rom, data: 0 } } });
+    const flavours: FlavourTable = {
+      'minimal-psk': flavourFootprint(size(33000), size(29000), layer(5000)),
+      cert: flavourFootprint(size(80000), size(73000), layer(6500)),
+      'cert+p256m': flavourFootprint(size(98000), size(91000), layer(6600)),
+      full: flavourFootprint(size(90000), size(78000), layer(7000)),
+      'full+p256m': flavourFootprint(size(99000), size(88000), layer(7100)),
+    };
+    flavours['minimal-psk'].qemu = qemuSection(
+      [hsLine('psk_aes128_ccm8', 'tls', 'pal', 400000, 4400), hsLine('psk_aes128_ccm8', 'tls', 'raw', 390000, 4300)].flatMap(parseBenchLines),
+      [],
+    );
+    assert.equal(flavours['minimal-psk'].pal_increment, 4000);
+    const t = Object.fromEntries(flavourTargets(flavours).map((x) => [x.id, x]));
+    assert.equal(t.flavour_minimal_psk_rom!.met, true);
+    assert.equal(t.flavour_minimal_psk_pal_increment!.met, false);
+    assert.equal(t.flavour_minimal_psk_pal_increment!.margin, 3072 - 4000);
+    assert.equal(t.flavour_full_rom!.met, false);
+    assert.equal(t.flavour_minimal_psk_pal_layer!.met, true);
+    assert.equal(t.flavour_cert_pal_layer!.met, false);
+    // From the harness: heap and wire bytes of the PSK-CCM8 case, overhead as PAL/raw - 1.
+    assert.equal(t.flavour_minimal_psk_heap!.value, 4400);
+    assert.equal(t.flavour_minimal_psk_wire_tls!.value, 133 + 142);
+    assert.equal(t.flavour_minimal_psk_wire_tls!.met, false);
+    assert.equal(t.flavour_minimal_psk_overhead_instructions!.value, 2.56);
+    assert.equal(t.flavour_minimal_psk_overhead_instructions!.met, false);
+    assert.equal(t.flavour_cert_p256m_instructions_ecdhe!.met, null);
+    const report: BenchReport = { schema: SCHEMA, generated_at: 'now', mbedtls_config: 'x', boards: ['qemu'], targets: [], duration_s: 0, flavours };
+    const text = formatFlavours(report);
+    assert.match(text, /Footprint per flavour/);
+    assert.match(text, /minimal-psk\s+33,000\s+29,000\s+4,000\s+5,000/);
+    assert.match(renderHtml(report), /<td>cert<\/td><td class="n">80,000<\/td><td class="n">73,000<\/td>/);
   });
 
   it('renders a self-contained HTML page and a text table', () => {

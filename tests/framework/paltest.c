@@ -178,14 +178,69 @@ static void fixture_teardown(void)
     }
 }
 
+uint32_t paltest_features(void)
+{
+    uint32_t features = 0;
+
+#if PAL_ENABLE_X509
+    features |= PALTEST_NEEDS_X509;
+#endif
+#if PAL_ENABLE_PSK
+    features |= PALTEST_NEEDS_PSK;
+#endif
+#if PAL_USE_SECURE_TIME
+    features |= PALTEST_NEEDS_SECURE_TIME;
+#endif
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
+    features |= PALTEST_NEEDS_SESSION_RESUME;
+#endif
+#ifdef PAL_TLS_SUPPORT_SERVER_MODE
+    features |= PALTEST_NEEDS_SERVER_MODE;
+#endif
+#if defined(PALTLS_FLAVOUR_FULL)
+    features |= PALTEST_NEEDS_ALL_SUITES;
+#endif
+    return features;
+}
+
+static const struct {
+    uint32_t feature;
+    const char *reason;
+} g_feature_reasons[] = {
+    { PALTEST_NEEDS_X509, "needs certificates (PAL_ENABLE_X509), which flavour " PALTLS_FLAVOUR_NAME " leaves out" },
+    { PALTEST_NEEDS_PSK, "needs PSK suites (PAL_ENABLE_PSK), which flavour " PALTLS_FLAVOUR_NAME " leaves out" },
+    { PALTEST_NEEDS_SECURE_TIME, "needs secure time (PAL_USE_SECURE_TIME), which flavour " PALTLS_FLAVOUR_NAME " leaves out" },
+    { PALTEST_NEEDS_SESSION_RESUME,
+      "needs session resume (PAL_USE_SSL_SESSION_RESUME), which flavour " PALTLS_FLAVOUR_NAME " leaves out" },
+    { PALTEST_NEEDS_SERVER_MODE,
+      "needs server mode (PAL_TLS_SUPPORT_SERVER_MODE), which flavour " PALTLS_FLAVOUR_NAME " leaves out" },
+    { PALTEST_NEEDS_ALL_SUITES, "needs a cipher suite that flavour " PALTLS_FLAVOUR_NAME " does not compile in" },
+};
+
+/* The first missing feature, in table order, names the reason. */
+static const char *missing_feature_reason(uint32_t missing)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(g_feature_reasons) / sizeof(g_feature_reasons[0]); i++) {
+        if ((missing & g_feature_reasons[i].feature) != 0) {
+            return g_feature_reasons[i].reason;
+        }
+    }
+    return NULL;
+}
+
 void paltest_run(const paltest_case_t *test_case, paltest_result_t *result)
 {
-    uint32_t missing = test_case->needs & ~paltest_capabilities();
+    uint32_t missing = test_case->needs & ~(paltest_capabilities() | paltest_features());
+    const char *feature_reason = missing_feature_reason(missing);
 
     memset(result, 0, sizeof(*result));
     result->status = PALTEST_PASSED;
     g_current = result;
-    if ((missing & PALTEST_NEEDS_THREADS) != 0) {
+    if (feature_reason != NULL) {
+        paltest_skip(feature_reason);
+    } else if ((missing & PALTEST_NEEDS_THREADS) != 0) {
         paltest_skip("needs RTOS threads, which this board does not have");
     } else if ((missing & PALTEST_NEEDS_PEER) != 0) {
         paltest_skip("needs a test peer; none was given in the environment");

@@ -21,6 +21,14 @@
 #define PALTEST_NEEDS_PEER 0x01u
 #define PALTEST_NEEDS_THREADS 0x02u
 #define PALTEST_NEEDS_FAULT_HOOKS 0x04u /* deliberately hangs or crashes: only run when asked */
+/* PAL features a footprint flavour (paltls_flavour.h) may leave out; the framework derives them
+ * from the build's PAL configuration, not from the runner. */
+#define PALTEST_NEEDS_X509 0x10u           /* certificates: PAL_ENABLE_X509 */
+#define PALTEST_NEEDS_PSK 0x20u            /* PAL_ENABLE_PSK */
+#define PALTEST_NEEDS_SECURE_TIME 0x40u    /* PAL_USE_SECURE_TIME */
+#define PALTEST_NEEDS_SESSION_RESUME 0x80u /* PAL_USE_SSL_SESSION_RESUME */
+#define PALTEST_NEEDS_SERVER_MODE 0x100u   /* PAL_TLS_SUPPORT_SERVER_MODE */
+#define PALTEST_NEEDS_ALL_SUITES 0x200u    /* a suite only the full flavour compiles in */
 
 typedef enum paltest_status {
     PALTEST_PASSED = 0,
@@ -53,6 +61,9 @@ const paltest_case_t *paltest_find(const char *name);
 
 /* Capabilities of the running flavour (PALTEST_NEEDS_* bits it can satisfy). */
 uint32_t paltest_capabilities(void);
+
+/* PALTEST_NEEDS_* feature bits the PAL configuration of this build provides. */
+uint32_t paltest_features(void);
 
 /* Runs fixture setup, the body and teardown of one case. */
 void paltest_run(const paltest_case_t *test_case, paltest_result_t *result);

@@ -541,6 +541,7 @@ static void entropySeedOnlyStreamDiffersAcrossBoots(void)
     PALTEST_ASSERT(memcmp(first, second, sizeof(first)) != 0);
 }
 
+#if PAL_ENABLE_X509
 /* ---- x509 helpers ----------------------------------------------------------------------------- */
 
 static palX509Handle_t g_certificate = NULLPTR;
@@ -602,8 +603,11 @@ static palStatus_t core_uncompressedPoint(const char *key, uint8_t *point, size_
     return ret == 0 && written == size ? PAL_SUCCESS : PAL_ERR_GENERIC_FAILURE;
 }
 
+#endif
+
 static void x509CertIdIsCompressedPublicKey(void)
 {
+#if PAL_ENABLE_X509
     uint8_t id[PAL_CERT_ID_SIZE];
     uint8_t device_id[PAL_CERT_ID_SIZE];
     uint8_t point[1u + 2u * (PAL_CERT_ID_SIZE - 1u)];
@@ -624,10 +628,12 @@ static void x509CertIdIsCompressedPublicKey(void)
     PALTEST_ASSERT_SUCCESS(
         pal_x509CertGetAttribute(g_certificate, PAL_X509_CERT_ID_ATTR, device_id, sizeof(device_id), &actual));
     PALTEST_ASSERT(memcmp(id, device_id, sizeof(id)) != 0);
+#endif
 }
 
 static void x509CertIdNeedsLargeEnoughBuffer(void)
 {
+#if PAL_ENABLE_X509
     uint8_t id[PAL_CERT_ID_SIZE - 1u];
     size_t actual = 0;
 
@@ -638,10 +644,12 @@ static void x509CertIdNeedsLargeEnoughBuffer(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_BUFFER_TOO_SMALL,
                           pal_x509CertGetAttribute(g_issuer, PAL_X509_CERT_ID_ATTR, id, sizeof(id), &actual));
     PALTEST_ASSERT(actual == PAL_CERT_ID_SIZE);
+#endif
 }
 
 static void x509UnknownAttributeRejected(void)
 {
+#if PAL_ENABLE_X509
     uint8_t out[PAL_CERT_ID_SIZE];
     size_t actual = 0;
 
@@ -651,10 +659,12 @@ static void x509UnknownAttributeRejected(void)
     PALTEST_ASSERT_SUCCESS(core_parseEnvCertificate("pki.ca", &g_issuer));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_X509_ATTR,
                           pal_x509CertGetAttribute(g_issuer, (palX509Attr_t)7, out, sizeof(out), &actual));
+#endif
 }
 
 static void x509MalformedDerRejected(void)
 {
+#if PAL_ENABLE_X509
     static const uint8_t garbage[] = { 0x30, 0x05, 0x02, 0x01, 0x01, 0x05, 0x00 };
     uint8_t out[PAL_CERT_ID_SIZE];
     size_t actual = 0;
@@ -670,10 +680,12 @@ static void x509MalformedDerRejected(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_x509CertVerify(g_certificate, g_certificate));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_x509Initiate(NULL));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_x509Free(NULL));
+#endif
 }
 
 static void x509VerifyAtDeviceTime(void)
 {
+#if PAL_ENABLE_X509
     int32_t result = -1;
 
     if (!core_havePki()) {
@@ -684,11 +696,13 @@ static void x509VerifyAtDeviceTime(void)
     PALTEST_ASSERT_SUCCESS(pal_x509CertVerifyExtended(g_certificate, g_issuer, &result));
     PALTEST_ASSERT(result == 0);
     PALTEST_ASSERT_SUCCESS(pal_x509CertVerify(g_certificate, g_issuer));
+#endif
 }
 
 /* The extended result carries the PAL bits without the 0xE0000000 module bits. */
 static void x509VerifyReportsUntrustedIssuer(void)
 {
+#if PAL_ENABLE_X509
     int32_t result = 0;
     int32_t expected = (int32_t)((uint32_t)PAL_ERR_X509_BADCERT_NOT_TRUSTED & ~(uint32_t)PAL_ERR_MODULE_BITMASK_BASE);
     size_t length = 0;
@@ -705,10 +719,12 @@ static void x509VerifyReportsUntrustedIssuer(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_X509_CERT_VERIFY_FAILED, pal_x509CertVerifyExtended(g_certificate, g_issuer, &result));
     PALTEST_ASSERT(result == expected);
     PALTEST_ASSERT_STATUS(PAL_ERR_X509_CERT_VERIFY_FAILED, pal_x509CertVerify(g_certificate, g_issuer));
+#endif
 }
 
 static void x509VerifyReportsFutureWhenTimeUnknown(void)
 {
+#if PAL_ENABLE_X509
     int32_t result = 0;
     int32_t expected = (int32_t)((uint32_t)PAL_ERR_X509_BADCERT_FUTURE & ~(uint32_t)PAL_ERR_MODULE_BITMASK_BASE);
 
@@ -720,10 +736,12 @@ static void x509VerifyReportsFutureWhenTimeUnknown(void)
     PALTEST_ASSERT_SUCCESS(pal_osSetTime(0));
     PALTEST_ASSERT_STATUS(PAL_ERR_X509_CERT_VERIFY_FAILED, pal_x509CertVerifyExtended(g_certificate, g_issuer, &result));
     PALTEST_ASSERT(result == expected);
+#endif
 }
 
 static void x509VerifyReportsExpiredAfterValidity(void)
 {
+#if PAL_ENABLE_X509
     int32_t result = 0;
     int32_t expected = (int32_t)((uint32_t)PAL_ERR_X509_BADCERT_EXPIRED & ~(uint32_t)PAL_ERR_MODULE_BITMASK_BASE);
 
@@ -735,6 +753,7 @@ static void x509VerifyReportsExpiredAfterValidity(void)
     PALTEST_ASSERT_SUCCESS(pal_osSetTime(CORE_AFTER_PKI_VALIDITY));
     PALTEST_ASSERT_STATUS(PAL_ERR_X509_CERT_VERIFY_FAILED, pal_x509CertVerifyExtended(g_certificate, g_issuer, &result));
     PALTEST_ASSERT(result == expected);
+#endif
 }
 
 /* ---- RTOS primitives ---------------------------------------------------------------------- */
@@ -1237,14 +1256,14 @@ const paltest_case_t paltest_core_cases[] = {
     { "entropyRandomWithoutSeedNotSeeded", entropyRandomWithoutSeedNotSeeded, 0 },
     { "entropyShortSeedCannotSeedAlone", entropyShortSeedCannotSeedAlone, 0 },
     { "entropySeedOnlyStreamDiffersAcrossBoots", entropySeedOnlyStreamDiffersAcrossBoots, 0 },
-    { "x509CertIdIsCompressedPublicKey", x509CertIdIsCompressedPublicKey, 0 },
-    { "x509CertIdNeedsLargeEnoughBuffer", x509CertIdNeedsLargeEnoughBuffer, 0 },
-    { "x509UnknownAttributeRejected", x509UnknownAttributeRejected, 0 },
-    { "x509MalformedDerRejected", x509MalformedDerRejected, 0 },
-    { "x509VerifyAtDeviceTime", x509VerifyAtDeviceTime, 0 },
-    { "x509VerifyReportsUntrustedIssuer", x509VerifyReportsUntrustedIssuer, 0 },
-    { "x509VerifyReportsFutureWhenTimeUnknown", x509VerifyReportsFutureWhenTimeUnknown, 0 },
-    { "x509VerifyReportsExpiredAfterValidity", x509VerifyReportsExpiredAfterValidity, 0 },
+    { "x509CertIdIsCompressedPublicKey", x509CertIdIsCompressedPublicKey, PALTEST_NEEDS_X509 },
+    { "x509CertIdNeedsLargeEnoughBuffer", x509CertIdNeedsLargeEnoughBuffer, PALTEST_NEEDS_X509 },
+    { "x509UnknownAttributeRejected", x509UnknownAttributeRejected, PALTEST_NEEDS_X509 },
+    { "x509MalformedDerRejected", x509MalformedDerRejected, PALTEST_NEEDS_X509 },
+    { "x509VerifyAtDeviceTime", x509VerifyAtDeviceTime, PALTEST_NEEDS_X509 },
+    { "x509VerifyReportsUntrustedIssuer", x509VerifyReportsUntrustedIssuer, PALTEST_NEEDS_X509 },
+    { "x509VerifyReportsFutureWhenTimeUnknown", x509VerifyReportsFutureWhenTimeUnknown, PALTEST_NEEDS_X509 },
+    { "x509VerifyReportsExpiredAfterValidity", x509VerifyReportsExpiredAfterValidity, PALTEST_NEEDS_X509 },
     { "rtosTickIsMilliseconds", rtosTickIsMilliseconds, 0 },
     { "rtosDelayWaitsAtLeastRequested", rtosDelayWaitsAtLeastRequested, 0 },
     { "rtosMutexIsRecursive", rtosMutexIsRecursive, 0 },

@@ -199,7 +199,8 @@ static void soakTwoThreadsAtOnce(void)
 }
 
 const paltest_case_t paltest_soak_cases[] = {
-    { "soakSequentialHandshakes", soakSequentialHandshakes, PALTEST_NEEDS_PEER },
-    { "soakTwoThreadsAtOnce", soakTwoThreadsAtOnce, PALTEST_NEEDS_PEER | PALTEST_NEEDS_THREADS },
+    { "soakSequentialHandshakes", soakSequentialHandshakes, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
+    { "soakTwoThreadsAtOnce", soakTwoThreadsAtOnce,
+      PALTEST_NEEDS_PEER | PALTEST_NEEDS_THREADS | PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK },
 };
 const size_t paltest_soak_case_count = sizeof(paltest_soak_cases) / sizeof(paltest_soak_cases[0]);

@@ -323,8 +323,8 @@ static void dtlsWritesKeepTheStoredContextCurrent(void)
 #endif
 
 const paltest_case_t paltest_tls_api_cases[] = {
-    { "dtlsTimerCallbacksDriveRetransmission", dtlsTimerCallbacksDriveRetransmission, PALTEST_NEEDS_PEER },
-    { "dtlsTimerCallbacksCanBeHandedBack", dtlsTimerCallbacksCanBeHandedBack, PALTEST_NEEDS_PEER },
+    { "dtlsTimerCallbacksDriveRetransmission", dtlsTimerCallbacksDriveRetransmission, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "dtlsTimerCallbacksCanBeHandedBack", dtlsTimerCallbacksCanBeHandedBack, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
     { "dtlsSaveThenLoadInUpstreamOrder", dtlsSaveThenLoadInUpstreamOrder, PALTEST_NEEDS_PEER },
     { "dtlsFailedLoadLeavesNoDanglingContext", dtlsFailedLoadLeavesNoDanglingContext, PALTEST_NEEDS_PEER },
     { "dtlsConnectionIdSetByValue", dtlsConnectionIdSetByValue, PALTEST_NEEDS_PEER },

@@ -240,6 +240,7 @@ static void verifyBadKeyUsageIsUnmapped(void)
  * verification sees between and after the calls. Independent of how many calls it takes. */
 static void renegotiationRestoresDeviceTime(void)
 {
+#if PAL_USE_SECURE_TIME
     static tls_session_t session;
     palX509Handle_t ca = NULLPTR;
     uint32_t length = 0;
@@ -275,6 +276,7 @@ static void renegotiationRestoresDeviceTime(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_X509_BADCERT_EXPIRED,
                           pal_plat_sslGetVerifyResultExtended(pal_tlsPlatformContext(session.tls), &flags));
     PALTEST_ASSERT_SUCCESS(tls_session_ping(&session, 1));
+#endif
 }
 
 /* Session id of the stored TLS session blob ("sslsession" item), or 0 bytes if none. */
@@ -402,6 +404,18 @@ static void secondSetupIsRefused(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_TLS_MULTIPLE_HANDSHAKE, second);
 }
 
+/* A feature the flavour leaves out answers PAL_ERR_NOT_SUPPORTED before it looks at arguments. */
+#if PAL_ENABLE_X509
+#define X509_NULL_ARGUMENT_STATUS PAL_ERR_INVALID_ARGUMENT
+#else
+#define X509_NULL_ARGUMENT_STATUS PAL_ERR_NOT_SUPPORTED
+#endif
+#if PAL_ENABLE_PSK
+#define PSK_NULL_ARGUMENT_STATUS PAL_ERR_INVALID_ARGUMENT
+#else
+#define PSK_NULL_ARGUMENT_STATUS PAL_ERR_NOT_SUPPORTED
+#endif
+
 static void nullArgumentsAreRejected(void)
 {
     palTLSConfHandle_t conf = NULLPTR;
@@ -418,15 +432,15 @@ static void nullArgumentsAreRejected(void)
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_tlsConfigurationFree(&conf));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_initTLS(NULLPTR, &tls, false));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_freeTLS(NULL));
-    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_initPrivateKey(NULL, 10, &key));
+    PALTEST_ASSERT_STATUS(X509_NULL_ARGUMENT_STATUS, pal_initPrivateKey(NULL, 10, &key));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_handShake(NULLPTR, NULLPTR, false));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_sslRead(NULLPTR, buffer, sizeof(buffer), &count));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_sslWrite(NULLPTR, NULLPTR, buffer, sizeof(buffer), &count));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_sslGetVerifyResultExtended(NULLPTR, &result));
     PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&conf, PAL_TLS_MODE));
-    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setOwnCertChain(conf, NULL));
-    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setCAChain(conf, NULL, NULL));
-    PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setPSK(conf, NULL, 3, NULL, 3));
+    PALTEST_ASSERT_STATUS(X509_NULL_ARGUMENT_STATUS, pal_setOwnCertChain(conf, NULL));
+    PALTEST_ASSERT_STATUS(X509_NULL_ARGUMENT_STATUS, pal_setCAChain(conf, NULL, NULL));
+    PALTEST_ASSERT_STATUS(PSK_NULL_ARGUMENT_STATUS, pal_setPSK(conf, NULL, 3, NULL, 3));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_tlsSetSocket(conf, NULL));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setHandShakeTimeOut(conf, 0, 100));
     PALTEST_ASSERT_STATUS(PAL_ERR_INVALID_ARGUMENT, pal_setHandShakeTimeOut(conf, 200, 100));
@@ -468,6 +482,81 @@ static void unknownSuiteIsRejected(void)
     status = pal_plat_setCipherSuites(pal_tlsPlatformConfiguration(conf), (palTLSSuites_t)99);
     PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
     PALTEST_ASSERT_STATUS(PAL_ERR_TLS_INVALID_CIPHER, status);
+}
+
+/* What a footprint flavour leaves out (paltls_flavour_pal.h) answers a clear status: the
+ * credential calls of a missing key exchange PAL_ERR_NOT_SUPPORTED, the x509 helpers too, and a
+ * suite the flavour's Mbed TLS build does not compile in PAL_ERR_TLS_INVALID_CIPHER. */
+#if !defined(PALTLS_FLAVOUR_FULL)
+static const unsigned char g_omitted_bytes[] = { 1, 2, 3, 4 };
+
+static void free_configuration_deferred(void *argument)
+{
+    palTLSConfHandle_t *conf = (palTLSConfHandle_t *)argument;
+
+    if (*conf != NULLPTR) {
+        (void)pal_tlsConfigurationFree(conf);
+    }
+}
+
+static bool suite_refused(palTLSConfHandle_t conf, palTLSSuites_t suite)
+{
+    return pal_plat_setCipherSuites(pal_tlsPlatformConfiguration(conf), suite) == PAL_ERR_TLS_INVALID_CIPHER;
+}
+
+#if !PAL_ENABLE_X509
+static void check_certificates_refused(palTLSConfHandle_t conf)
+{
+    palX509_t der = { g_omitted_bytes, sizeof(g_omitted_bytes) };
+    palX509Handle_t certificate = NULLPTR;
+    palPrivateKey_t key;
+
+    PALTEST_ASSERT_STATUS(PAL_ERR_NOT_SUPPORTED, pal_initPrivateKey(g_omitted_bytes, sizeof(g_omitted_bytes), &key));
+    PALTEST_ASSERT_STATUS(PAL_ERR_NOT_SUPPORTED, pal_setOwnCertChain(conf, &der));
+    PALTEST_ASSERT_STATUS(PAL_ERR_NOT_SUPPORTED, pal_setCAChain(conf, &der, NULL));
+    PALTEST_ASSERT_STATUS(PAL_ERR_NOT_SUPPORTED, pal_x509Initiate(&certificate));
+    PALTEST_ASSERT(certificate == NULLPTR);
+    PALTEST_ASSERT(suite_refused(conf, PAL_TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8));
+    PALTEST_ASSERT(suite_refused(conf, PAL_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384));
+}
+#endif
+
+#if !PAL_ENABLE_PSK
+static void check_psk_refused(palTLSConfHandle_t conf)
+{
+    static const unsigned char identity[] = "id";
+
+    PALTEST_ASSERT_STATUS(PAL_ERR_NOT_SUPPORTED, pal_setPSK(conf, identity, sizeof(identity) - 1, g_omitted_bytes,
+                                                            sizeof(g_omitted_bytes)));
+    PALTEST_ASSERT(suite_refused(conf, PAL_TLS_PSK_WITH_AES_128_CCM_8));
+}
+#endif
+#endif
+
+static void flavourOmissionsAnswerNotSupported(void)
+{
+#if defined(PALTLS_FLAVOUR_FULL)
+    paltest_skip("flavour full leaves no feature out");
+#else
+    static palTLSConfHandle_t conf;
+
+    conf = NULLPTR;
+    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&conf, PAL_TLS_MODE));
+    paltest_defer(free_configuration_deferred, &conf);
+#if !PAL_ENABLE_X509
+    check_certificates_refused(conf);
+#endif
+#if !PAL_ENABLE_PSK
+    check_psk_refused(conf);
+#endif
+    /* CBC (PSK-AES128-CBC-SHA256) is compiled into full only. */
+    PALTEST_ASSERT(suite_refused(conf, PAL_TLS_PSK_WITH_AES_128_CBC_SHA256));
+#if (PAL_USE_SSL_SESSION_RESUME != 1)
+    /* Nothing to resume from: storing is accepted and keeps nothing. */
+    pal_enableSslSessionStoring(conf, true);
+    PALTEST_ASSERT(!pal_is_cid_available());
+#endif
+#endif
 }
 
 #define SUITE_ECDHE_CCM8 "TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8"
@@ -970,6 +1059,7 @@ static void dtlsHandshakeOnBlockingSocket(void)
  * peer follows it by CID. */
 static void dtlsConnectionIdResumesOnNewSocket(void)
 {
+#if (PAL_USE_SSL_SESSION_RESUME == 1)
     static tls_session_t first;
     static tls_session_t second;
     uint8_t cid[32];
@@ -995,6 +1085,7 @@ static void dtlsConnectionIdResumesOnNewSocket(void)
     PALTEST_ASSERT_SUCCESS(pal_handShake(second.tls, second.conf, false));
     PALTEST_ASSERT_SUCCESS(tls_session_ping(&second, 2));
     pal_remove_cid();
+#endif
 }
 
 /* The same across a power cycle: pal_store_cid() persists the context, a restarted PAL has an
@@ -1034,44 +1125,47 @@ static void dtlsSessionSurvivesRestartThroughStorage(void)
 }
 
 const paltest_case_t paltest_tls_port_cases[] = {
-    { "suiteEcdheEcdsaAes128Ccm8_TLS", suiteEcdheEcdsaAes128Ccm8_TLS, PALTEST_NEEDS_PEER },
-    { "suiteEcdheEcdsaAes128Ccm8_DTLS", suiteEcdheEcdsaAes128Ccm8_DTLS, PALTEST_NEEDS_PEER },
-    { "suiteEcdheEcdsaAes128GcmSha256_TLS", suiteEcdheEcdsaAes128GcmSha256_TLS, PALTEST_NEEDS_PEER },
-    { "suiteEcdheEcdsaAes128GcmSha256_DTLS", suiteEcdheEcdsaAes128GcmSha256_DTLS, PALTEST_NEEDS_PEER },
-    { "suiteEcdheEcdsaAes256GcmSha384_TLS", suiteEcdheEcdsaAes256GcmSha384_TLS, PALTEST_NEEDS_PEER },
-    { "suiteEcdheEcdsaAes256GcmSha384_DTLS", suiteEcdheEcdsaAes256GcmSha384_DTLS, PALTEST_NEEDS_PEER },
-    { "suitePskAes128Ccm8_TLS", suitePskAes128Ccm8_TLS, PALTEST_NEEDS_PEER },
-    { "suitePskAes128Ccm8_DTLS", suitePskAes128Ccm8_DTLS, PALTEST_NEEDS_PEER },
-    { "suitePskAes256Ccm8_TLS", suitePskAes256Ccm8_TLS, PALTEST_NEEDS_PEER },
-    { "suitePskAes256Ccm8_DTLS", suitePskAes256Ccm8_DTLS, PALTEST_NEEDS_PEER },
-    { "suitePskAes128CbcSha256_TLS", suitePskAes128CbcSha256_TLS, PALTEST_NEEDS_PEER },
-    { "suitePskAes128CbcSha256_DTLS", suitePskAes128CbcSha256_DTLS, PALTEST_NEEDS_PEER },
+    { "suiteEcdheEcdsaAes128Ccm8_TLS", suiteEcdheEcdsaAes128Ccm8_TLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "suiteEcdheEcdsaAes128Ccm8_DTLS", suiteEcdheEcdsaAes128Ccm8_DTLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "suiteEcdheEcdsaAes128GcmSha256_TLS", suiteEcdheEcdsaAes128GcmSha256_TLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "suiteEcdheEcdsaAes128GcmSha256_DTLS", suiteEcdheEcdsaAes128GcmSha256_DTLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "suiteEcdheEcdsaAes256GcmSha384_TLS", suiteEcdheEcdsaAes256GcmSha384_TLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "suiteEcdheEcdsaAes256GcmSha384_DTLS", suiteEcdheEcdsaAes256GcmSha384_DTLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "suitePskAes128Ccm8_TLS", suitePskAes128Ccm8_TLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_PSK },
+    { "suitePskAes128Ccm8_DTLS", suitePskAes128Ccm8_DTLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_PSK },
+    { "suitePskAes256Ccm8_TLS", suitePskAes256Ccm8_TLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
+    { "suitePskAes256Ccm8_DTLS", suitePskAes256Ccm8_DTLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
+    { "suitePskAes128CbcSha256_TLS", suitePskAes128CbcSha256_TLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
+    { "suitePskAes128CbcSha256_DTLS", suitePskAes128CbcSha256_DTLS, PALTEST_NEEDS_PEER | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
     { "verifyResultMapsEachFlag", verifyResultMapsEachFlag, 0 },
     { "verifyResultOrderIsTheGuides", verifyResultOrderIsTheGuides, 0 },
     { "errorTablesTranslateLibraryCodes", errorTablesTranslateLibraryCodes, 0 },
-    { "verifyUnrelatedCaIsNotTrusted", verifyUnrelatedCaIsNotTrusted, PALTEST_NEEDS_PEER },
-    { "verifyExpiredServerCertificate", verifyExpiredServerCertificate, PALTEST_NEEDS_PEER },
-    { "verifyFutureServerCertificateFailsAfterRetry", verifyFutureServerCertificateFailsAfterRetry, PALTEST_NEEDS_PEER },
-    { "verifyBadKeyUsageIsUnmapped", verifyBadKeyUsageIsUnmapped, PALTEST_NEEDS_PEER },
-    { "renegotiationRestoresDeviceTime", renegotiationRestoresDeviceTime, PALTEST_NEEDS_PEER },
-    { "tlsSessionIsResumed", tlsSessionIsResumed, PALTEST_NEEDS_PEER },
-    { "serverTimeOutsideCertificateIsIgnored", serverTimeOutsideCertificateIsIgnored, PALTEST_NEEDS_PEER },
-    { "pskSessionLeavesDeviceTime", pskSessionLeavesDeviceTime, PALTEST_NEEDS_PEER },
+    { "verifyUnrelatedCaIsNotTrusted", verifyUnrelatedCaIsNotTrusted, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "verifyExpiredServerCertificate", verifyExpiredServerCertificate, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "verifyFutureServerCertificateFailsAfterRetry", verifyFutureServerCertificateFailsAfterRetry, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_SECURE_TIME },
+    { "verifyBadKeyUsageIsUnmapped", verifyBadKeyUsageIsUnmapped, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
+    { "renegotiationRestoresDeviceTime", renegotiationRestoresDeviceTime, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_SECURE_TIME },
+    { "tlsSessionIsResumed", tlsSessionIsResumed, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_SESSION_RESUME },
+    { "serverTimeOutsideCertificateIsIgnored", serverTimeOutsideCertificateIsIgnored, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_SECURE_TIME },
+    { "pskSessionLeavesDeviceTime", pskSessionLeavesDeviceTime, PALTEST_NEEDS_PEER | PALTEST_NEEDS_PSK | PALTEST_NEEDS_SECURE_TIME },
     { "contextLimitIsEnforced", contextLimitIsEnforced, 0 },
     { "secondSetupIsRefused", secondSetupIsRefused, 0 },
     { "nullArgumentsAreRejected", nullArgumentsAreRejected, 0 },
-    { "malformedDerIsRejected", malformedDerIsRejected, 0 },
+    { "malformedDerIsRejected", malformedDerIsRejected, PALTEST_NEEDS_X509 },
     { "unknownSuiteIsRejected", unknownSuiteIsRejected, 0 },
-    { "wrongPskFailsCleanly", wrongPskFailsCleanly, PALTEST_NEEDS_PEER },
-    { "defaultOfferFollowsCredentials", defaultOfferFollowsCredentials, 0 },
-    { "suiteChoiceOverridesDefaultOffer", suiteChoiceOverridesDefaultOffer, 0 },
-    { "verificationIsReportedOnlyWhenACertificateWasChecked", verificationIsReportedOnlyWhenACertificateWasChecked, PALTEST_NEEDS_PEER },
-    { "logCallbackReceivesLibraryDebug", logCallbackReceivesLibraryDebug, PALTEST_NEEDS_PEER },
-    { "dtlsConnectionIdResumesOnNewSocket", dtlsConnectionIdResumesOnNewSocket, PALTEST_NEEDS_PEER },
-    { "dtlsSessionSurvivesRestartThroughStorage", dtlsSessionSurvivesRestartThroughStorage, PALTEST_NEEDS_PEER },
-    { "serverModeHandshake", serverModeHandshake, 0 },
-    { "peerClosingMidHandshakeIsReported", peerClosingMidHandshakeIsReported, 0 },
-    { "socketFailureInsideHandshakeKeepsItsStatus", socketFailureInsideHandshakeKeepsItsStatus, 0 },
-    { "dtlsHandshakeOnBlockingSocket", dtlsHandshakeOnBlockingSocket, PALTEST_NEEDS_PEER },
+    { "flavourOmissionsAnswerNotSupported", flavourOmissionsAnswerNotSupported, 0 },
+    { "wrongPskFailsCleanly", wrongPskFailsCleanly, PALTEST_NEEDS_PEER | PALTEST_NEEDS_PSK },
+    { "logCallbackReceivesLibraryDebug", logCallbackReceivesLibraryDebug, PALTEST_NEEDS_PEER | PALTEST_NEEDS_PSK },
+    { "dtlsConnectionIdResumesOnNewSocket", dtlsConnectionIdResumesOnNewSocket, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_SESSION_RESUME },
+    { "dtlsSessionSurvivesRestartThroughStorage", dtlsSessionSurvivesRestartThroughStorage, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_SESSION_RESUME },
+    { "serverModeHandshake", serverModeHandshake, PALTEST_NEEDS_X509 | PALTEST_NEEDS_SERVER_MODE },
+    { "peerClosingMidHandshakeIsReported", peerClosingMidHandshakeIsReported, PALTEST_NEEDS_X509 },
+    { "defaultOfferFollowsCredentials", defaultOfferFollowsCredentials, PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK },
+    { "suiteChoiceOverridesDefaultOffer", suiteChoiceOverridesDefaultOffer,
+      PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK | PALTEST_NEEDS_ALL_SUITES },
+    { "verificationIsReportedOnlyWhenACertificateWasChecked", verificationIsReportedOnlyWhenACertificateWasChecked,
+      PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 | PALTEST_NEEDS_PSK },
+    { "socketFailureInsideHandshakeKeepsItsStatus", socketFailureInsideHandshakeKeepsItsStatus, PALTEST_NEEDS_X509 },
+    { "dtlsHandshakeOnBlockingSocket", dtlsHandshakeOnBlockingSocket, PALTEST_NEEDS_PEER | PALTEST_NEEDS_X509 },
 };
 const size_t paltest_tls_port_case_count = sizeof(paltest_tls_port_cases) / sizeof(paltest_tls_port_cases[0]);

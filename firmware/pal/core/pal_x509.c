@@ -3,9 +3,16 @@
  *
  * A handle is a heap mbedtls_x509_crt; parsing appends, so one handle can hold a chain.
  * Verification reads "now" through mbedtls_time, which the TLS layer points at the PAL device
- * time (mbedtls_platform_set_time in pal_initTLSLibrary). */
+ * time (mbedtls_platform_set_time in pal_initTLSLibrary).
+ *
+ * A flavour without certificates (PAL_ENABLE_X509 0, minimal-psk) compiles none of this: every
+ * function answers PAL_ERR_NOT_SUPPORTED. */
 #include <string.h>
 
+#include "pal_configuration.h"
+#include "pal_x509.h"
+
+#if PAL_ENABLE_X509
 #include "mbedtls/ecp.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/platform.h"
@@ -164,3 +171,60 @@ palStatus_t pal_x509Free(palX509Handle_t *x509Cert)
     *x509Cert = NULLPTR;
     return PAL_SUCCESS;
 }
+
+#else
+
+palStatus_t pal_x509Initiate(palX509Handle_t *x509Cert)
+{
+    if (x509Cert != NULL) {
+        *x509Cert = NULLPTR;
+    }
+    return PAL_ERR_NOT_SUPPORTED;
+}
+
+palStatus_t pal_x509CertParse(palX509Handle_t x509Cert, const unsigned char *input, size_t inLen)
+{
+    (void)x509Cert;
+    (void)input;
+    (void)inLen;
+    return PAL_ERR_NOT_SUPPORTED;
+}
+
+palStatus_t pal_x509CertGetAttribute(palX509Handle_t x509Cert, palX509Attr_t attr, void *output,
+                                     size_t outLenBytes, size_t *actualOutLenBytes)
+{
+    (void)x509Cert;
+    (void)attr;
+    (void)output;
+    (void)outLenBytes;
+    if (actualOutLenBytes != NULL) {
+        *actualOutLenBytes = 0;
+    }
+    return PAL_ERR_NOT_SUPPORTED;
+}
+
+palStatus_t pal_x509CertVerifyExtended(palX509Handle_t x509Cert, palX509Handle_t x509CertChain,
+                                       int32_t *verifyResult)
+{
+    (void)x509Cert;
+    (void)x509CertChain;
+    if (verifyResult != NULL) {
+        *verifyResult = 0;
+    }
+    return PAL_ERR_NOT_SUPPORTED;
+}
+
+palStatus_t pal_x509CertVerify(palX509Handle_t x509Cert, palX509Handle_t x509CertChain)
+{
+    (void)x509Cert;
+    (void)x509CertChain;
+    return PAL_ERR_NOT_SUPPORTED;
+}
+
+palStatus_t pal_x509Free(palX509Handle_t *x509Cert)
+{
+    (void)x509Cert;
+    return PAL_ERR_NOT_SUPPORTED;
+}
+
+#endif

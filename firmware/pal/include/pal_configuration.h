@@ -6,6 +6,8 @@
 #ifdef PAL_PLATFORM_DEFINED_CONFIGURATION
 #include PAL_PLATFORM_DEFINED_CONFIGURATION
 #endif
+/* The footprint flavour's choices (minimal-psk, cert, full) come before the defaults below. */
+#include "../flavour/paltls_flavour_pal.h"
 
 #ifndef PAL_USE_SECURE_TIME
 #define PAL_USE_SECURE_TIME 1

@@ -15,6 +15,9 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/ssl_cookie.h"
 #include "mbedtls/x509_crt.h"
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+#include "psa/crypto.h"
+#endif
 
 /* pal.h first, as upstream's headers require, so that the file also builds in an upstream tree. */
 #include "pal.h"
@@ -22,6 +25,7 @@
 #include "pal_plat_TLS_negotiation.h"
 #include "pal_plat_TLS_mbedtls.h"
 #include "pal_plat_tls_ext.h"
+#include "../flavour/paltls_flavour_check.h"
 
 typedef struct pal_dtls_timer {
     bool armed;
@@ -35,9 +39,14 @@ typedef struct pal_dtls_timer {
 typedef struct palTLSConf {
     mbedtls_ssl_config conf;
     mbedtls_ctr_drbg_context drbg;
+#if PAL_ENABLE_X509
     mbedtls_x509_crt own_cert;
     mbedtls_x509_crt ca_chain;
     mbedtls_pk_context private_key;
+    bool has_own_cert;
+    bool has_ca_chain;
+    bool identity_configured;
+#endif
 #ifdef PAL_TLS_SUPPORT_SERVER_MODE
     mbedtls_ssl_cookie_ctx cookies;
     bool cookies_ready;
@@ -50,9 +59,6 @@ typedef struct palTLSConf {
     struct palTLS *tls_context;
     palLogFunc_f log_function;
     void *log_context;
-    bool has_own_cert;
-    bool has_ca_chain;
-    bool identity_configured;
     bool is_dtls;
     bool is_server;
 } palTLSConf_t;
@@ -62,10 +68,14 @@ typedef struct palTLS {
     palTLSConf_t *conf;
     bool setup_done;
     bool want_read_or_write;
+#if PAL_USE_SECURE_TIME
     uint64_t last_server_hello_time;
+#endif
+#if PAL_ENABLE_X509
     bool peer_validity_known;
     uint64_t peer_valid_from;
     uint64_t peer_valid_to;
+#endif
     int received_alert;
     palStatus_t bio_status;         /* socket failure behind the last BIO error (BIO section) */
     bool rcv_timeout_known;         /* PAL_SO_RCVTIMEO last set on rcv_timeout_socket */
@@ -77,6 +87,7 @@ static mbedtls_entropy_context *g_entropy;
 static bool g_entropy_source_added;
 static palMutexID_t g_entropy_mutex;
 
+#if PAL_ENABLE_X509
 /* Secure time: a renegotiation under the server's time overrides device time for the thread that
  * runs it, and only for it (the spec's per-thread alternative, 3.3). The mutex guards the table
  * for a lookup at a time, never across a renegotiation: a slow renegotiation on one context does
@@ -89,6 +100,7 @@ typedef struct pal_time_override {
 } pal_time_override_t;
 static pal_time_override_t g_time_overrides[PAL_TIME_OVERRIDES];
 static palMutexID_t g_time_mutex;
+#endif
 
 static palMutexID_t g_context_count_mutex;
 static uint32_t g_context_count;
@@ -241,6 +253,7 @@ palStatus_t pal_plat_mbedtlsVerifyFlagsToPal(uint32_t flags, int32_t *verifyResu
     return status;
 }
 
+#if PAL_ENABLE_X509
 /* The calling thread's override entry, or NULL. Caller holds g_time_mutex. */
 static pal_time_override_t *time_override_of(palThreadID_t thread)
 {
@@ -274,6 +287,22 @@ static mbedtls_time_t pal_mbedtls_time(mbedtls_time_t *timer)
     }
     return overridden ? now : (mbedtls_time_t)pal_osGetTime();
 }
+#endif
+
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+/* PSA's random source (p256-m builds): the PAL DRBG, like every other consumer in the port. */
+psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context, uint8_t *output,
+                                             size_t output_size, size_t *output_length)
+{
+    (void)context;
+    if (pal_osRandomBuffer(output, output_size) != PAL_SUCCESS) {
+        *output_length = 0;
+        return PSA_ERROR_INSUFFICIENT_ENTROPY;
+    }
+    *output_length = output_size;
+    return PSA_SUCCESS;
+}
+#endif
 
 static int pal_entropy_from_drbg(void *data, unsigned char *output, size_t len, size_t *olen)
 {
@@ -295,11 +324,12 @@ palStatus_t pal_plat_initTLSLibrary(void)
     }
     mbedtls_entropy_init(g_entropy);
     g_entropy_source_added = false;
-    memset(g_time_overrides, 0, sizeof(g_time_overrides));
     g_context_count = 0;
 #if (PAL_USE_SSL_SESSION_RESUME == 1)
     g_session_length = 0;
 #endif
+#if PAL_ENABLE_X509
+    memset(g_time_overrides, 0, sizeof(g_time_overrides));
     if (mbedtls_platform_set_time(pal_mbedtls_time) != 0) {
         status = PAL_ERR_FAILED_SET_TIME_CB;
         goto fail_entropy;
@@ -308,6 +338,7 @@ palStatus_t pal_plat_initTLSLibrary(void)
     if (status != PAL_SUCCESS) {
         goto fail_entropy;
     }
+#endif
     status = pal_osMutexCreate(&g_entropy_mutex);
     if (status != PAL_SUCCESS) {
         goto fail_time_mutex;
@@ -316,13 +347,23 @@ palStatus_t pal_plat_initTLSLibrary(void)
     if (status != PAL_SUCCESS) {
         goto fail_entropy_mutex;
     }
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+    /* TLS runs its ECDHE/ECDSA (p256-m) through PSA, which must be up before the first context. */
+    if (psa_crypto_init() != PSA_SUCCESS) {
+        (void)pal_osMutexDelete(&g_context_count_mutex);
+        status = PAL_ERR_TLS_INIT;
+        goto fail_entropy_mutex;
+    }
+#endif
     return PAL_SUCCESS;
 
 fail_entropy_mutex:
     (void)pal_osMutexDelete(&g_entropy_mutex);
 fail_time_mutex:
+#if PAL_ENABLE_X509
     (void)pal_osMutexDelete(&g_time_mutex);
 fail_entropy:
+#endif
     mbedtls_entropy_free(g_entropy);
     mbedtls_free(g_entropy);
     g_entropy = NULL;
@@ -340,6 +381,9 @@ palStatus_t pal_plat_cleanupTLS(void)
         g_entropy = NULL;
     }
     g_entropy_source_added = false;
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+    mbedtls_psa_crypto_free();
+#endif
     step = pal_osMutexDelete(&g_context_count_mutex);
     if (step != PAL_SUCCESS) {
         status = step;
@@ -348,10 +392,12 @@ palStatus_t pal_plat_cleanupTLS(void)
     if (step != PAL_SUCCESS) {
         status = step;
     }
+#if PAL_ENABLE_X509
     step = pal_osMutexDelete(&g_time_mutex);
     if (step != PAL_SUCCESS) {
         status = step;
     }
+#endif
     return status;
 }
 
@@ -433,9 +479,11 @@ static void release_configuration(palTLSConf_t *conf)
 #endif
     mbedtls_ssl_config_free(&conf->conf);
     mbedtls_ctr_drbg_free(&conf->drbg);
+#if PAL_ENABLE_X509
     mbedtls_x509_crt_free(&conf->own_cert);
     mbedtls_x509_crt_free(&conf->ca_chain);
     mbedtls_pk_free(&conf->private_key);
+#endif
     mbedtls_platform_zeroize(conf, sizeof(*conf));
     mbedtls_free(conf);
 }
@@ -491,9 +539,11 @@ palStatus_t pal_plat_initTLSConf(palTLSConfHandle_t *confCtx, palTLSTransportMod
     conf->is_server = (endpoint == MBEDTLS_SSL_IS_SERVER);
     mbedtls_ssl_config_init(&conf->conf);
     mbedtls_ctr_drbg_init(&conf->drbg);
+#if PAL_ENABLE_X509
     mbedtls_x509_crt_init(&conf->own_cert);
     mbedtls_x509_crt_init(&conf->ca_chain);
     mbedtls_pk_init(&conf->private_key);
+#endif
 #ifdef PAL_TLS_SUPPORT_SERVER_MODE
     mbedtls_ssl_cookie_init(&conf->cookies);
 #endif
@@ -593,6 +643,7 @@ static int dtls_get_delay(void *ctx)
     return 0;
 }
 
+#if PAL_USE_SECURE_TIME
 static void remember_server_hello_time(void *context, mbedtls_ssl_key_export_type type,
                                        const unsigned char *secret, size_t secret_len,
                                        const unsigned char client_random[32],
@@ -610,7 +661,9 @@ static void remember_server_hello_time(void *context, mbedtls_ssl_key_export_typ
     tls->last_server_hello_time = ((uint64_t)server_random[0] << 24) | ((uint64_t)server_random[1] << 16) |
                                   ((uint64_t)server_random[2] << 8) | (uint64_t)server_random[3];
 }
+#endif
 
+#if PAL_ENABLE_X509
 /* Days from 1970-01-01 to a proleptic Gregorian date (civil calendar arithmetic, no tables). */
 static int64_t days_since_epoch(int64_t year, int64_t month, int64_t day)
 {
@@ -648,6 +701,7 @@ static int record_peer_validity(void *context, mbedtls_x509_crt *crt, int depth,
     }
     return 0;
 }
+#endif
 
 static palStatus_t reserve_context_slot(void)
 {
@@ -705,8 +759,12 @@ palStatus_t pal_plat_initTLS(palTLSConfHandle_t palTLSConf, palTLSHandle_t *palT
     conf->timer.socket_cb = NULL;
     conf->timer.socket_cb_argument = NULL;
     mbedtls_ssl_set_timer_cb(&tls->ssl, &conf->timer, dtls_set_delay, dtls_get_delay);
+#if PAL_USE_SECURE_TIME
     mbedtls_ssl_set_export_keys_cb(&tls->ssl, remember_server_hello_time, tls);
+#endif
+#if PAL_ENABLE_X509
     mbedtls_ssl_set_verify(&tls->ssl, record_peer_validity, tls);
+#endif
     *palTLSHandle = (palTLSHandle_t)tls;
     return PAL_SUCCESS;
 }
@@ -762,6 +820,7 @@ static int mbedtls_suite_id(palTLSSuites_t suite)
     }
 }
 
+#if defined(MBEDTLS_SSL_ENCRYPT_THEN_MAC)
 static bool offers_cbc_suite(const int *suites)
 {
     for (; *suites != 0; suites++) {
@@ -771,15 +830,18 @@ static bool offers_cbc_suite(const int *suites)
     }
     return false;
 }
+#endif
 
 /* Programs conf->cipher_suites (0-terminated) into the library configuration. */
 static void apply_suite_list(palTLSConf_t *conf)
 {
     mbedtls_ssl_conf_ciphersuites(&conf->conf, conf->cipher_suites);
+#if defined(MBEDTLS_SSL_ENCRYPT_THEN_MAC)
     /* Encrypt-then-MAC only matters to CBC suites; not offering it saves ClientHello bytes. */
     mbedtls_ssl_conf_encrypt_then_mac(&conf->conf, offers_cbc_suite(conf->cipher_suites)
                                                        ? MBEDTLS_SSL_ETM_ENABLED
                                                        : MBEDTLS_SSL_ETM_DISABLED);
+#endif
 }
 
 static bool suite_compiled(palTLSSuites_t suite)
@@ -808,7 +870,11 @@ static const struct {
 
 static size_t collect_default_suites(const palTLSConf_t *conf, int *list, bool by_credentials)
 {
+#if PAL_ENABLE_X509
     bool certificates = conf->has_ca_chain || conf->has_own_cert;
+#else
+    bool certificates = false; /* no certificates in this flavour */
+#endif
     size_t count = 0;
     size_t i;
 
@@ -925,9 +991,15 @@ size_t pal_plat_getOfferedCipherSuiteNames(palTLSConfHandle_t sslConf, const cha
 
 bool pal_plat_sslPeerCertificateChecked(palTLSHandle_t palTLSHandle)
 {
+#if PAL_ENABLE_X509
     const palTLS_t *tls = tls_from_handle(palTLSHandle);
 
     return tls != NULL && tls->peer_validity_known;
+#else
+    /* No certificates in this flavour: none was ever checked. */
+    (void)palTLSHandle;
+    return false;
+#endif
 }
 
 int pal_plat_sslReceivedAlert(palTLSHandle_t palTLSHandle)
@@ -953,7 +1025,13 @@ palStatus_t pal_plat_sslGetVerifyResultExtended(palTLSHandle_t palTLSHandle, int
     if (tls == NULL || verifyResult == NULL) {
         return PAL_ERR_INVALID_ARGUMENT;
     }
+#if PAL_ENABLE_X509
     return pal_plat_mbedtlsVerifyFlagsToPal(mbedtls_ssl_get_verify_result(&tls->ssl), verifyResult);
+#else
+    /* No certificates, nothing verified: the library reports "not verified" (all bits). */
+    *verifyResult = 0;
+    return PAL_SUCCESS;
+#endif
 }
 
 /* mbedtls_ssl_read/write result: a positive byte count, or an error for table A. */
@@ -1029,6 +1107,7 @@ palStatus_t pal_plat_sslSetup(palTLSHandle_t palTLSHandle, palTLSConfHandle_t pa
     if (ret != 0) {
         return setup_error(ret);
     }
+#if PAL_ENABLE_X509
     if (!conf->is_server) {
         /* PAL identifies servers by their CA, never by name (spec 3.4). Mbed TLS 3.6 refuses to
          * verify a certificate until the client states that explicitly. */
@@ -1037,6 +1116,7 @@ palStatus_t pal_plat_sslSetup(palTLSHandle_t palTLSHandle, palTLSConfHandle_t pa
             return setup_error(ret);
         }
     }
+#endif
 #if (PAL_USE_SSL_SESSION_RESUME == 1)
     if (!conf->is_server && conf->is_dtls) {
         /* Zero-length own CID: the server sends us plain records, we carry its CID. The library
@@ -1078,9 +1158,11 @@ palStatus_t pal_plat_handShake(palTLSHandle_t palTLSHandle, uint64_t *serverTime
     }
 #endif
     status = translate_handshake_result(tls, ret);
+#if PAL_USE_SECURE_TIME
     if (status == PAL_SUCCESS && tls->last_server_hello_time != 0) {
         *serverTime = tls->last_server_hello_time;
     }
+#endif
     return status;
 }
 
@@ -1444,6 +1526,7 @@ palStatus_t pal_plat_tlsSetSocket(palTLSConfHandle_t palTLSConf, palTLSSocket_t 
     return PAL_SUCCESS;
 }
 
+#if PAL_ENABLE_X509
 /* The certificate and key can arrive in either order; the pair is given to the library once,
  * when both exist. The library keeps pointers, so chain certificates appended to own_cert later
  * are sent without configuring again. */
@@ -1541,7 +1624,9 @@ palStatus_t pal_plat_setCAChain(palTLSConfHandle_t palTLSConf, palX509_t *caChai
     refresh_default_suites(conf);
     return PAL_SUCCESS;
 }
+#endif
 
+#if PAL_ENABLE_PSK
 palStatus_t pal_plat_setPSK(palTLSConfHandle_t sslConf, const unsigned char *identity, uint32_t maxIdentityLenInBytes,
                             const unsigned char *psk, uint32_t maxPskLenInBytes)
 {
@@ -1562,6 +1647,7 @@ palStatus_t pal_plat_setPSK(palTLSConfHandle_t sslConf, const unsigned char *ide
     refresh_default_suites(conf);
     return PAL_SUCCESS;
 }
+#endif
 
 palStatus_t pal_plat_setAuthenticationMode(palTLSConfHandle_t sslConf, palTLSAuthMode_t authMode)
 {
@@ -1678,12 +1764,19 @@ const char *pal_plat_sslGetCipherSuiteName(palTLSHandle_t palTLSHandle)
 
 bool pal_plat_sslTimeWithinPeerCertificate(palTLSHandle_t palTLSHandle, uint64_t unixTime)
 {
+#if PAL_ENABLE_X509
     const palTLS_t *tls = tls_from_handle(palTLSHandle);
 
     if (tls == NULL || !tls->peer_validity_known) {
         return false;
     }
     return unixTime >= tls->peer_valid_from && unixTime <= tls->peer_valid_to;
+#else
+    /* No certificates in this flavour: nothing vouches for any time. */
+    (void)palTLSHandle;
+    (void)unixTime;
+    return false;
+#endif
 }
 
 bool pal_plat_isDtls(palTLSConfHandle_t palTLSConf)

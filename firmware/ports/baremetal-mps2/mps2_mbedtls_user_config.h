@@ -5,7 +5,9 @@
 
 /* No clock_gettime() on bare metal: mbedtls_ms_time() is provided by the port from the SysTick
  * time base (firmware/ports/baremetal-mps2/mps2_time.c). */
+#if defined(MBEDTLS_HAVE_TIME) /* not in flavour minimal-psk: no certificates, no clock */
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
+#endif
 
 /* mbedtls_printf (a few debug-build self-checks) through the port's printf: newlib's lacks the
  * C99 "%zu" Mbed TLS uses, and would add ~16 KB of vfprintf to the image. */

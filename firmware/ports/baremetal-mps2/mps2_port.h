@@ -7,7 +7,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../pal/flavour/paltls_flavour.h"
+
+/* The registry id (boards/): a footprint flavour other than full is a board of its own, so that
+ * the host never runs a flavour's cases against another flavour's image. Its id does not start
+ * with "qemu-": the short name `qemu` stays this board's (host/src/boards/registry.ts aliases). */
+#if defined(PALTLS_FLAVOUR_FULL)
 #define MPS2_BOARD_NAME "qemu-mps2-an385"
+#else
+#define MPS2_BOARD_NAME "mps2-an385-" PALTLS_FLAVOUR_NAME
+#endif
 
 /* Start-up (mps2_startup.c). */
 void mps2_mpu_init(void);

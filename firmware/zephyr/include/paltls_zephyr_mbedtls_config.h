@@ -20,11 +20,15 @@
 /* Zephyr's modules/mbedtls/zephyr_init.c defines mbedtls_ms_time() (from k_uptime_get());
  * without this the library would compile its own POSIX/Windows version, or fail to build.
  * firmware/zephyr/zephyr_rtos.c carries a weak fallback in case a release drops it. */
+#if defined(MBEDTLS_HAVE_TIME) /* not in flavour minimal-psk: no certificates, no clock */
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
+#endif
 
 /* Certificate dates through gmtime_r() (firmware/zephyr/zephyr_rtos.c): Mbed TLS does not see
  * Zephyr as POSIX and would call the non-reentrant gmtime() from several PAL threads. */
+#if defined(MBEDTLS_HAVE_TIME_DATE) /* certificate flavours only */
 #define MBEDTLS_PLATFORM_GMTIME_R_ALT
+#endif
 
 /* No MBEDTLS_MEMORY_BUFFER_ALLOC_C: prj.conf leaves CONFIG_MBEDTLS_ENABLE_HEAP off, so Mbed TLS
  * allocates from the C library heap, which is thread-safe (the buffer allocator is not without

@@ -1,6 +1,7 @@
 // Self-contained HTML page of a `paltls bench` report: inline CSS and SVG bar charts, no scripts,
 // no external resources (it must open offline and render in headless Chromium).
 import { BenchReport, fmtInt, SUITES, Target, TRANSPORTS } from './report';
+import { flavourSummary } from './flavours';
 
 type Pick = (side: 'pal' | 'raw', s: string, t: string) => number | undefined;
 
@@ -106,6 +107,27 @@ export function renderHtml(r: BenchReport): string {
       .sort((a, b) => b[1].rom - a[1].rom)
       .map(([k, v]) => ({ label: k, values: [{ name: '', value: v.rom, cls: 'pal' }] }));
     sections.push(barChart(`PAL layer alone: ${fmtInt(f.pal_layer.rom)} B flash, by object`, 'bytes', objs));
+  }
+  if (r.flavours) {
+    const rows = Object.entries(r.flavours)
+      .map(([name, f]) => `<tr><td>${esc(name)}</td><td class="n">${fmtInt(f.pal.rom)}</td><td class="n">${fmtInt(f.raw.rom)}</td>` +
+        `<td class="n">${fmtInt(f.pal_increment)}</td><td class="n">${fmtInt(f.pal_layer.rom)}</td><td class="n">${fmtInt(f.pal.bss)}</td><td class="n">${fmtInt(f.raw.bss)}</td></tr>`)
+      .join('\n');
+    sections.push('<h2>Footprint per flavour (PAL and raw Mbed TLS clients in the same flavour configuration)</h2>');
+    sections.push(`<table><thead><tr><th>flavour</th><th>PAL flash</th><th>raw flash</th><th>PAL &minus; raw</th><th>PAL layer</th><th>PAL bss</th><th>raw bss</th></tr></thead><tbody>${rows}</tbody></table>`);
+    const opt = (v: number | null, digits?: number): string => (v === null ? '&ndash;' : digits === undefined ? fmtInt(v) : v.toFixed(digits));
+    const qrows = Object.entries(r.flavours)
+      .map(([name, f]) => {
+        const s = flavourSummary(f.qemu?.handshakes);
+        const cells = [s.instructions_psk, s.instructions_ecdhe, s.heap_psk, s.heap_ecdhe, s.stack, s.wire_tls_psk_ccm8, s.wire_dtls_psk_ccm8,
+          s.wire_dtls_cookie_psk_ccm8].map((v) => `<td class="n">${opt(v)}</td>`).join('');
+        return `<tr><td>${esc(name)}</td>${cells}<td class="n">${opt(s.ratio_instructions, 4)}</td><td class="n">${opt(s.ratio_heap, 4)}</td></tr>`;
+      })
+      .join('\n');
+    sections.push('<h3>QEMU M3 harness per flavour (worst case over its suites and transports)</h3>');
+    sections.push(`<table><thead><tr><th>flavour</th><th>PSK instr</th><th>ECDHE instr</th><th>PSK heap</th><th>ECDHE heap</th><th>stack</th><th>TLS B</th><th>DTLS B</th><th>cookie B</th><th>instr PAL/raw</th><th>heap PAL/raw</th></tr></thead><tbody>${qrows}</tbody></table>`);
+    sections.push(barChart('Flash (text + data) per flavour', 'bytes',
+      Object.entries(r.flavours).map(([name, f]) => ({ label: name, values: [{ name: 'PAL', value: f.pal.rom, cls: 'pal' }, { name: 'raw', value: f.raw.rom, cls: 'raw' }] }))));
   }
   if (r.native) {
     const bars: Bar[] = [];

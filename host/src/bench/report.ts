@@ -91,6 +91,20 @@ export interface Target {
   where: string;
 }
 
+/** One footprint flavour (host/src/bench/flavours.ts): its PAL and raw client images and harness. */
+export interface FlavourFootprint {
+  pal: SectionSizes;
+  raw: SectionSizes;
+  /** PAL image flash - raw image flash */
+  pal_increment: number;
+  pal_layer: { rom: number; data: number; objects: ObjectSizes['objects'] };
+  /** The QEMU harness of the flavour (bench_m3_<flavour>.elf; full: bench_m3.elf). */
+  qemu?: QemuSection;
+}
+
+/** Keyed by flavour name: minimal-psk, cert, cert+p256m, full, full+p256m. */
+export type FlavourSection = Record<string, FlavourFootprint>;
+
 export interface BenchReport {
   schema: string;
   generated_at: string;
@@ -98,6 +112,8 @@ export interface BenchReport {
   boards: string[];
   qemu?: QemuSection;
   footprint?: FootprintSection;
+  /** Footprint per flavour (host/src/bench/flavours.ts). */
+  flavours?: FlavourSection;
   native?: NativeSection;
   targets: Target[];
   duration_s: number;
@@ -210,7 +226,7 @@ export function nativeSection(lines: BenchLine[]): NativeSection {
   return { handshakes: handshakeTable(lines), rates, aead_mb_per_s: aead };
 }
 
-function target(id: string, description: string, unit: string, bound: number, value: number | null, where: string): Target {
+export function target(id: string, description: string, unit: string, bound: number, value: number | null, where: string): Target {
   if (value === null || !Number.isFinite(value)) {
     return { id, description, unit, target: bound, value: null, met: null, margin: null, margin_pct: null, where };
   }
@@ -228,7 +244,7 @@ function target(id: string, description: string, unit: string, bound: number, va
   };
 }
 
-function worst(
+export function worst(
   table: HandshakeTable | undefined,
   suites: readonly string[],
   transports: readonly string[],
@@ -287,7 +303,7 @@ const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repea
 const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-function tableText(headers: string[], rows: string[][], leftCols = 2): string {
+export function tableText(headers: string[], rows: string[][], leftCols = 2): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < leftCols ? pad(c, widths[i]!) : lpad(c, widths[i]!))).join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
@@ -358,7 +374,7 @@ export function formatReport(r: BenchReport): string {
     t.margin === null ? '' : `${t.margin >= 0 ? '+' : ''}${t.unit === '%' ? t.margin.toFixed(2) : fmtInt(t.margin)} (${t.margin_pct}%)`,
     t.where,
   ]);
-  parts.push('Targets (issue 6)\n' + tableText(['target', 'value', 'bound', 'status', 'margin', 'where'], trows, 1));
+  parts.push('Targets (issues 6 and 11)\n' + tableText(['target', 'value', 'bound', 'status', 'margin', 'where'], trows, 1));
   return parts.join('\n\n') + '\n';
 }
 

@@ -29,6 +29,7 @@ import {
   SectionSizes,
 } from '../bench/run';
 import { ConfigError, ExitCode, ExitCodeValue } from '../errors';
+import { FlavourTable, FLAVOURS, flavourFootprint, flavourHarness, flavourImages, flavourTargets, formatFlavours } from '../bench/flavours';
 
 export interface BenchOptions {
   board?: string;
@@ -62,7 +63,7 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
   const report: BenchReport = {
     schema: SCHEMA,
     generated_at: new Date().toISOString(),
-    mbedtls_config: 'firmware/pal/mbedtls/paltls_mbedtls_config.h + bench/config/bench_flavour.h',
+    mbedtls_config: 'firmware/pal/mbedtls/paltls_mbedtls_config.h (per flavour) + bench/config/bench_flavour.h',
     boards,
     targets: [],
     duration_s: 0,
@@ -97,6 +98,22 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
       archiveSizesFromMap(map('fp_all_pal'), 'libfp_pal_core_all.a'),
       archiveSizesFromMap(map('fp_psk_pal'), 'libfp_pal_core_psk.a'),
     );
+    const flavours: Partial<FlavourTable> = {};
+    for (const f of FLAVOURS) {
+      const img = flavourImages(f);
+      const [pal, raw] = [await elfSizes(path.join(dir, `${img.pal}.elf`)), await elfSizes(path.join(dir, `${img.raw}.elf`))];
+      const footprint = flavourFootprint(pal, raw, archiveSizesFromMap(map(img.pal), img.archive));
+      if (f === 'full') {
+        footprint.qemu = report.qemu;
+      } else {
+        const harness = path.join(dir, `${flavourHarness(f)}.elf`);
+        say(`bench: QEMU run of flavour ${f} (${path.basename(harness)})...`);
+        footprint.qemu = qemuSection(await runQemuBench(harness), [...QEMU_BENCH_ARGS, '-kernel', harness]);
+        for (const s of Object.values(footprint.qemu.handshakes)) for (const c of Object.values(s)) if (!c.pal.ok || !c.raw.ok) failures++;
+      }
+      flavours[f] = footprint;
+    }
+    report.flavours = flavours as FlavourTable;
     for (const s of Object.values(report.qemu.handshakes)) for (const c of Object.values(s)) if (!c.pal.ok || !c.raw.ok) failures++;
   }
   if (boards.includes('native')) {
@@ -107,9 +124,10 @@ export async function runBench(opts: BenchOptions): Promise<ExitCodeValue> {
     for (const s of Object.values(report.native.handshakes)) for (const c of Object.values(s)) if (!c.pal.ok || !c.raw.ok) failures++;
   }
   report.targets = evaluateTargets(report);
+  if (report.flavours) report.targets.push(...flavourTargets(report.flavours as FlavourTable));
   report.duration_s = Math.round((Date.now() - t0) / 100) / 10;
 
-  process.stdout.write('\n' + formatReport(report));
+  process.stdout.write('\n' + formatReport(report) + (report.flavours ? '\n' + formatFlavours(report) : ''));
   const jsonFile = path.resolve(opts.json ?? (opts.html ? opts.html.replace(/\.html?$/i, '') + '.json' : defaultOutput()));
   const htmlFile = path.resolve(opts.html ?? jsonFile.replace(/\.json$/i, '') + '.html');
   fs.mkdirSync(path.dirname(jsonFile), { recursive: true });

@@ -107,7 +107,18 @@ export enum NetOp {
 export const NetEventFlag = { Readable: 0x01, Writable: 0x02, Closed: 0x04, Error: 0x08 } as const;
 
 /** PALTEST_NEEDS_* bits (tests/framework/paltest.h). */
-export const Needs = { Peer: 0x01, Threads: 0x02, FaultHooks: 0x04 } as const;
+export const Needs = {
+  Peer: 0x01,
+  Threads: 0x02,
+  FaultHooks: 0x04,
+  // PAL features a footprint flavour may leave out (the framework skips such cases itself).
+  X509: 0x10,
+  Psk: 0x20,
+  SecureTime: 0x40,
+  SessionResume: 0x80,
+  ServerMode: 0x100,
+  AllSuites: 0x200,
+} as const;
 
 /** paltest_status_t */
 export const CaseStatusCode = { Passed: 0, Failed: 1, Skipped: 2, Error: 3 } as const;
