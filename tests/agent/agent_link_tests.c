@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent_internal.h"
+#include "unit_check.h"
 
 static uint8_t g_line[3 * AP_MAX_FRAME]; /* device input */
 static size_t g_line_len;
@@ -12,8 +13,6 @@ static size_t g_line_at;
 static size_t g_read_size = 256;
 static uint8_t g_out[3 * AP_MAX_FRAME]; /* device output */
 static size_t g_out_len;
-static unsigned g_failed;
-static unsigned g_passed;
 
 static int fake_read(uint8_t *buf, size_t len, uint32_t timeout_ms)
 {
@@ -63,14 +62,6 @@ static void feed_frame(uint8_t type, uint16_t seq, const void *value, size_t val
     memcpy(g_line + g_line_len, frame, n);
     g_line_len += n;
 }
-
-#define CHECK(cond)                                                                                  \
-    do {                                                                                             \
-        if (!(cond)) {                                                                               \
-            printf("  %s:%d: %s\n", __FILE__, __LINE__, #cond);                                      \
-            return false;                                                                            \
-        }                                                                                            \
-    } while (0)
 
 typedef struct seen {
     uint8_t types[8];
@@ -210,24 +201,12 @@ static bool faultReportWithLongReasonStillCarriesRegisters(void)
     return true;
 }
 
-static void run(const char *name, bool (*test)(void))
-{
-    if (test()) {
-        printf("PASS - %s\n", name);
-        g_passed++;
-    } else {
-        printf("FAIL - %s\n", name);
-        g_failed++;
-    }
-}
-
 int main(void)
 {
-    run("pumpKeepsTheRestOfAChunkAfterAReply", pumpKeepsTheRestOfAChunkAfterAReply);
-    run("pumpDeliversTwoFramesOfOneRead", pumpDeliversTwoFramesOfOneRead);
-    run("pingDuringACaseIsEchoed", pingDuringACaseIsEchoed);
-    run("writerStopsAtItsBuffer", writerStopsAtItsBuffer);
-    run("faultReportWithLongReasonStillCarriesRegisters", faultReportWithLongReasonStillCarriesRegisters);
-    printf("%u passed, %u failed, 0 skipped\n", g_passed, g_failed);
-    return g_failed == 0 ? 0 : 1;
+    unit_run("pumpKeepsTheRestOfAChunkAfterAReply", pumpKeepsTheRestOfAChunkAfterAReply);
+    unit_run("pumpDeliversTwoFramesOfOneRead", pumpDeliversTwoFramesOfOneRead);
+    unit_run("pingDuringACaseIsEchoed", pingDuringACaseIsEchoed);
+    unit_run("writerStopsAtItsBuffer", writerStopsAtItsBuffer);
+    unit_run("faultReportWithLongReasonStillCarriesRegisters", faultReportWithLongReasonStillCarriesRegisters);
+    return unit_summary();
 }

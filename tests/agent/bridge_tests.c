@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agent_internal.h"
+#include "unit_check.h"
 #include "pal_plat_network.h"
 
 static uint8_t g_reply[256];
@@ -12,8 +13,6 @@ static size_t g_reply_len;
 static bool g_have_reply;
 static uint16_t g_seq;
 static unsigned g_requests;
-static unsigned g_passed;
-static unsigned g_failed;
 
 int agent_write_raw(const uint8_t *frame, size_t length)
 {
@@ -85,14 +84,6 @@ static void poison_stack(void)
     }
 }
 
-#define CHECK(cond)                                                                                  \
-    do {                                                                                             \
-        if (!(cond)) {                                                                               \
-            printf("  %s:%d: %s\n", __FILE__, __LINE__, #cond);                                      \
-            return false;                                                                            \
-        }                                                                                            \
-    } while (0)
-
 static palSocket_t open_socket(void)
 {
     palSocket_t socket = 0;
@@ -146,22 +137,10 @@ static bool sentCountIsNeverMoreThanTheChunk(void)
     return true;
 }
 
-static void run(const char *name, bool (*test)(void))
-{
-    if (test()) {
-        printf("PASS - %s\n", name);
-        g_passed++;
-    } else {
-        printf("FAIL - %s\n", name);
-        g_failed++;
-    }
-}
-
 int main(void)
 {
     (void)pal_plat_socketsInit();
-    run("sendWithoutReplyReportsNothingSent", sendWithoutReplyReportsNothingSent);
-    run("sentCountIsNeverMoreThanTheChunk", sentCountIsNeverMoreThanTheChunk);
-    printf("%u passed, %u failed, 0 skipped\n", g_passed, g_failed);
-    return g_failed == 0 ? 0 : 1;
+    unit_run("sendWithoutReplyReportsNothingSent", sendWithoutReplyReportsNothingSent);
+    unit_run("sentCountIsNeverMoreThanTheChunk", sentCountIsNeverMoreThanTheChunk);
+    return unit_summary();
 }

@@ -612,8 +612,20 @@ static void defaultOfferFollowsCredentials(void)
                                        SUITE_PSK_CCM8, SUITE_PSK_CCM8_256, SUITE_PSK_CBC };
     static const char *const psk_only[] = { SUITE_PSK_CCM8, SUITE_PSK_CCM8_256, SUITE_PSK_CBC };
     static const char *const cert_only[] = { SUITE_ECDHE_CCM8, SUITE_ECDHE_GCM128, SUITE_ECDHE_GCM256 };
+    /* No credentials yet (the full default), a PSK, a CA, both. */
+    static const struct {
+        bool psk;
+        bool ca;
+        const char *const *expected;
+        size_t count;
+    } steps[] = {
+        { false, false, all, 6 },
+        { true, false, psk_only, 3 },
+        { false, true, cert_only, 3 },
+        { true, true, all, 6 },
+    };
     palTLSConfHandle_t conf = NULLPTR;
-    bool ok;
+    bool ok = true;
 
     if (PAL_TLS_CIPHER_SUITE != (PAL_TLS_SEED_PSK_SUITES | PAL_TLS_SEED_CERT_SUITES)) {
         paltest_skip("the build restricts PAL_TLS_CIPHER_SUITE");
@@ -622,27 +634,11 @@ static void defaultOfferFollowsCredentials(void)
     if (!require_pki()) {
         return;
     }
-    PALTEST_ASSERT_SUCCESS(new_conf_with(&conf, false, false));
-    ok = offers_exactly(conf, all, 6, __LINE__);
-    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
-    if (!ok) {
-        return;
+    for (size_t i = 0; ok && i < sizeof(steps) / sizeof(steps[0]); i++) {
+        PALTEST_ASSERT_SUCCESS(new_conf_with(&conf, steps[i].psk, steps[i].ca));
+        ok = offers_exactly(conf, steps[i].expected, steps[i].count, __LINE__);
+        PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
     }
-    PALTEST_ASSERT_SUCCESS(new_conf_with(&conf, true, false));
-    ok = offers_exactly(conf, psk_only, 3, __LINE__);
-    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
-    if (!ok) {
-        return;
-    }
-    PALTEST_ASSERT_SUCCESS(new_conf_with(&conf, false, true));
-    ok = offers_exactly(conf, cert_only, 3, __LINE__);
-    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
-    if (!ok) {
-        return;
-    }
-    PALTEST_ASSERT_SUCCESS(new_conf_with(&conf, true, true));
-    ok = offers_exactly(conf, all, 6, __LINE__);
-    PALTEST_ASSERT_SUCCESS(pal_tlsConfigurationFree(&conf));
 }
 
 /* An application choice (one suite or a group) wins over the default and survives credentials. */
