@@ -20,6 +20,14 @@ type Reply = TlvWriter;
  */
 export const BRIDGE_DATA_MAX = MAX_PAYLOAD - 64;
 
+/**
+ * Received TCP bytes the host holds for one socket before it stops reading from the peer. A
+ * device drains its sockets at serial-line speed; past this mark the TCP window closes and the
+ * peer waits, as it would for a slow device on a real network, instead of the host buffering a
+ * fast sender's stream without bound.
+ */
+export const BRIDGE_RX_HIGH_WATER = 64 * 1024;
+
 interface BridgeSocket {
   id: number;
   kind: 'tcp' | 'udp' | 'server';
@@ -37,10 +45,16 @@ interface BridgeSocket {
   closed: boolean;
   bound?: { address: string; port: number };
   waiters: (() => void)[];
+  /** A readable event went out and the device has not read since: further arrivals add none. */
+  readableSignalled: boolean;
   /** The connection as recorded for captures (TCP sockets, when the bridge has a recorder). */
   flow?: TcpFlow;
   /** True when the device opened the connection (connect), false for accepted ones. */
   deviceIsClient?: boolean;
+}
+
+function bufferedBytes(s: BridgeSocket): number {
+  return s.rx.reduce((sum, chunk) => sum + chunk.length, 0);
 }
 
 function addrToString(addr: Buffer): string {
@@ -115,6 +129,10 @@ export class SocketBridge {
   private event(s: BridgeSocket, flags: number): void {
     for (const w of s.waiters.splice(0)) w();
     if (!s.async) return;
+    // One readable event until the device reads: a peer that streams data would otherwise queue
+    // one event per TCP chunk on the serial line, ahead of the replies the device waits for.
+    if (flags === NetEventFlag.Readable && s.readableSignalled) return;
+    if ((flags & NetEventFlag.Readable) !== 0) s.readableSignalled = true;
     try {
       this.session.send(MsgType.NetEvent, 0, new TlvWriter().u32(Tag.Sock, s.id).u8(Tag.Flags, flags).build());
     } catch {
@@ -183,6 +201,7 @@ export class SocketBridge {
           datagrams: [],
           closed: false,
           waiters: [],
+          readableSignalled: false,
         };
         if (s.kind === 'udp') {
           s.udp = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
@@ -295,8 +314,7 @@ export class SocketBridge {
       });
       sock.on('data', (chunk) => {
         s.flow?.data(false, chunk);
-        s.rx.push(chunk);
-        this.event(s, NetEventFlag.Readable);
+        this.received(s, chunk);
       });
       sock.on('end', () => {
         s.flow?.end(false);
@@ -347,11 +365,19 @@ export class SocketBridge {
     return this.status(PalStatus.SUCCESS).u32(Tag.Len, data.length);
   }
 
+  private received(s: BridgeSocket, chunk: Buffer): void {
+    s.rx.push(chunk);
+    if (s.tcp && bufferedBytes(s) >= BRIDGE_RX_HIGH_WATER) s.tcp.pause();
+    this.event(s, NetEventFlag.Readable);
+  }
+
   private async recv(s: BridgeSocket, r: TlvReader, wait: number): Promise<Reply> {
     const max = Math.min(r.uint(Tag.Len) ?? 1024, BRIDGE_DATA_MAX);
+    s.readableSignalled = false;
     if (s.kind === 'udp') {
       if (!s.nonBlocking) await this.waitFor(s, () => s.datagrams.length > 0, wait);
       const d = s.datagrams.shift();
+      if (s.datagrams.length) setImmediate(() => this.event(s, NetEventFlag.Readable));
       if (!d) return this.status(PalStatus.SOCKET_WOULD_BLOCK);
       if (d.data.length > max) {
         // A cut datagram would reach DTLS as a damaged record; dropping it says what happened.
@@ -369,6 +395,7 @@ export class SocketBridge {
     const all = Buffer.concat(s.rx);
     const out = all.subarray(0, max);
     s.rx = all.length > max ? [all.subarray(max)] : [];
+    if (s.tcp?.isPaused() && bufferedBytes(s) < BRIDGE_RX_HIGH_WATER) s.tcp.resume();
     if (s.rx.length) setImmediate(() => this.event(s, NetEventFlag.Readable));
     return this.status(PalStatus.SUCCESS).put(Tag.Data, out);
   }
@@ -391,8 +418,10 @@ export class SocketBridge {
   }
 
   private async accept(s: BridgeSocket, wait: number): Promise<Reply> {
+    s.readableSignalled = false;
     if (!s.nonBlocking) await this.waitFor(s, () => s.accepted.length > 0, wait);
     const conn = s.accepted.shift();
+    if (s.accepted.length) setImmediate(() => this.event(s, NetEventFlag.Readable));
     if (!conn) return this.status(PalStatus.SOCKET_WOULD_BLOCK);
     const c: BridgeSocket = {
       id: this.nextId++,
@@ -407,6 +436,7 @@ export class SocketBridge {
       datagrams: [],
       closed: false,
       waiters: [],
+      readableSignalled: false,
       deviceIsClient: false,
       flow: this.tap?.connect(
         { address: conn.remoteAddress ?? '0.0.0.0', port: conn.remotePort ?? 0 },
@@ -415,8 +445,7 @@ export class SocketBridge {
     };
     conn.on('data', (chunk) => {
       c.flow?.data(true, chunk);
-      c.rx.push(chunk);
-      this.event(c, NetEventFlag.Readable);
+      this.received(c, chunk);
     });
     conn.on('end', () => {
       c.flow?.end(true);
