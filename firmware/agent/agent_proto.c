@@ -257,7 +257,9 @@ bool ap_get_u32(const ap_frame_t *f, uint8_t tag, uint32_t *out)
 bool ap_get_u64(const ap_frame_t *f, uint8_t tag, uint64_t *out)
 {
     ap_tlv_t t;
-    if (!ap_find(f, tag, &t) || t.len == 0 || t.len > 8) {
+    /* 8 bytes, or 1-4 zero-extended (docs/protocol.md section 3), as the host reads it: a 5-7
+     * byte value is a damaged field, not a number. */
+    if (!ap_find(f, tag, &t) || t.len == 0 || (t.len > 4 && t.len != 8)) {
         return false;
     }
     uint64_t v = 0;

@@ -168,6 +168,23 @@ static bool writerStopsAtItsBuffer(void)
     return true;
 }
 
+/* 64-bit TLVs: the widths the protocol allows read as numbers, 5-7 bytes do not. */
+static bool u64ReadsOnlyTheWidthsTheProtocolAllows(void)
+{
+    uint8_t payload[3 + 8] = { AT_TIME, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+    ap_frame_t frame = { AP_HANDSHAKE, 1, payload, 0 };
+    uint64_t value = 0;
+
+    for (size_t len = 1; len <= 8; len++) {
+        bool allowed = len <= 4 || len == 8;
+        payload[1] = (uint8_t)len;
+        frame.len = 3 + len;
+        CHECK(ap_get_u64(&frame, AT_TIME, &value) == allowed);
+    }
+    CHECK(value == 0x0807060504030201ull);
+    return true;
+}
+
 /* A reason and a case name far longer than the fault frame: the report still goes out, cut,
  * with every register. */
 static bool faultReportWithLongReasonStillCarriesRegisters(void)
@@ -208,5 +225,6 @@ int main(void)
     unit_run("pingDuringACaseIsEchoed", pingDuringACaseIsEchoed);
     unit_run("writerStopsAtItsBuffer", writerStopsAtItsBuffer);
     unit_run("faultReportWithLongReasonStillCarriesRegisters", faultReportWithLongReasonStillCarriesRegisters);
+    unit_run("u64ReadsOnlyTheWidthsTheProtocolAllows", u64ReadsOnlyTheWidthsTheProtocolAllows);
     return unit_summary();
 }
