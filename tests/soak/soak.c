@@ -155,6 +155,35 @@ static void session_close(session_t *s)
 }
 
 /* Socket, configuration and context; credentials for the certificate or the PSK suite. */
+/* The soak client's certificate credentials: its own chain and key, and the test CA. */
+static palStatus_t use_certificates(palTLSConfHandle_t conf)
+{
+    palX509_t own = { g_cert.data, (uint32_t)g_cert.length };
+    palX509_t ca = { g_ca.data, (uint32_t)g_ca.length };
+    palPrivateKey_t key;
+    palStatus_t status = pal_initPrivateKey(g_key.data, g_key.length, &key);
+
+    if (status == PAL_SUCCESS) {
+        status = pal_setOwnCertChain(conf, &own);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_setOwnPrivateKey(conf, &key);
+    }
+    if (status == PAL_SUCCESS) {
+        status = pal_setCAChain(conf, &ca, NULL);
+    }
+    return status;
+}
+
+static palStatus_t attach_socket(session_t *s, palTLSTransportMode_t mode)
+{
+    s->io.socket = s->socket;
+    s->io.socketAddress = &s->address;
+    s->io.addressLength = s->address_length;
+    s->io.transportationMode = mode;
+    return pal_tlsSetSocket(s->conf, &s->io);
+}
+
 static palStatus_t session_open(session_t *s, palTLSTransportMode_t mode, bool psk)
 {
     static const palIpV4Addr_t localhost = { 127, 0, 0, 1 };
@@ -200,27 +229,11 @@ static palStatus_t session_open(session_t *s, palTLSTransportMode_t mode, bool p
         status = pal_setPSK(s->conf, g_psk_id, (uint32_t)strlen((const char *)g_psk_id), g_psk, sizeof(g_psk));
     }
     if (status == PAL_SUCCESS && !psk) {
-        palX509_t own = { g_cert.data, (uint32_t)g_cert.length };
-        palX509_t ca = { g_ca.data, (uint32_t)g_ca.length };
-        palPrivateKey_t key;
-        status = pal_initPrivateKey(g_key.data, g_key.length, &key);
-        if (status == PAL_SUCCESS) {
-            status = pal_setOwnCertChain(s->conf, &own);
-        }
-        if (status == PAL_SUCCESS) {
-            status = pal_setOwnPrivateKey(s->conf, &key);
-        }
-        if (status == PAL_SUCCESS) {
-            status = pal_setCAChain(s->conf, &ca, NULL);
-        }
+        status = use_certificates(s->conf);
     }
     if (status == PAL_SUCCESS) {
         pal_setDTLSSocketCallback(s->conf, wake, s);
-        s->io.socket = s->socket;
-        s->io.socketAddress = &s->address;
-        s->io.addressLength = s->address_length;
-        s->io.transportationMode = mode;
-        status = pal_tlsSetSocket(s->conf, &s->io);
+        status = attach_socket(s, mode);
     }
     return status;
 }
@@ -696,9 +709,6 @@ static bool wait_flag(atomic_bool *flag, uint32_t ms)
 static palStatus_t slow_session_open(session_t *s, uint16_t port)
 {
     static const palIpV4Addr_t localhost = { 127, 0, 0, 1 };
-    palX509_t own = { g_cert.data, (uint32_t)g_cert.length };
-    palX509_t ca = { g_ca.data, (uint32_t)g_ca.length };
-    palPrivateKey_t key;
     palStatus_t status;
 
     memset(s, 0, sizeof(*s));
@@ -718,23 +728,10 @@ static palStatus_t slow_session_open(session_t *s, uint16_t port)
         status = pal_initTLS(s->conf, &s->tls, false);
     }
     if (status == PAL_SUCCESS) {
-        status = pal_initPrivateKey(g_key.data, g_key.length, &key);
+        status = use_certificates(s->conf);
     }
     if (status == PAL_SUCCESS) {
-        status = pal_setOwnCertChain(s->conf, &own);
-    }
-    if (status == PAL_SUCCESS) {
-        status = pal_setOwnPrivateKey(s->conf, &key);
-    }
-    if (status == PAL_SUCCESS) {
-        status = pal_setCAChain(s->conf, &ca, NULL);
-    }
-    if (status == PAL_SUCCESS) {
-        s->io.socket = s->socket;
-        s->io.socketAddress = &s->address;
-        s->io.addressLength = s->address_length;
-        s->io.transportationMode = PAL_TLS_MODE;
-        status = pal_tlsSetSocket(s->conf, &s->io);
+        status = attach_socket(s, PAL_TLS_MODE);
     }
     return status;
 }
