@@ -830,8 +830,11 @@ static palStatus_t loopback_open(loopback_t *pair)
 }
 
 /* A client session over the loopback pair's socket, which the pair keeps owning. */
-static void loopback_client(tls_session_t *client, const loopback_t *pair)
+/* A TLS client with the test CA on the pair's client end, ready for its first handshake call. */
+static palStatus_t loopback_client(tls_session_t *client, const loopback_t *pair)
 {
+    palStatus_t status;
+
     memset(client, 0, sizeof(*client));
     client->mode = PAL_TLS_MODE;
     client->socket = pair->client;
@@ -839,6 +842,17 @@ static void loopback_client(tls_session_t *client, const loopback_t *pair)
     client->address_length = pair->address_length;
     client->owns_socket = false;
     paltest_defer(tls_session_close_deferred, client);
+    status = pal_initTLSConfiguration(&client->conf, PAL_TLS_MODE);
+    if (status == PAL_SUCCESS) {
+        status = pal_initTLS(client->conf, &client->tls, false);
+    }
+    if (status == PAL_SUCCESS) {
+        status = tls_session_use_certificates(client, "pki.ca");
+    }
+    if (status == PAL_SUCCESS) {
+        status = tls_session_attach_socket(client);
+    }
+    return status;
 }
 
 #ifdef PAL_TLS_SUPPORT_SERVER_MODE
@@ -930,11 +944,7 @@ static void serverModeHandshake(void)
     }
     PALTEST_ASSERT_SUCCESS(loopback_open(&pair));
     PALTEST_ASSERT_SUCCESS(server_side_open(&server, pair.server));
-    loopback_client(&client, &pair);
-    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&client.conf, PAL_TLS_MODE));
-    PALTEST_ASSERT_SUCCESS(pal_initTLS(client.conf, &client.tls, false));
-    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&client, "pki.ca"));
-    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&client));
+    PALTEST_ASSERT_SUCCESS(loopback_client(&client, &pair));
     start = pal_osKernelSysTick();
     while ((wants_io(client_status) || wants_io(server_status)) && pal_osKernelSysTick() - start < 30000u) {
         if (wants_io(client_status)) {
@@ -986,11 +996,7 @@ static void peerClosingMidHandshakeIsReported(void)
         return;
     }
     PALTEST_ASSERT_SUCCESS(loopback_open(&pair));
-    loopback_client(&client, &pair);
-    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&client.conf, PAL_TLS_MODE));
-    PALTEST_ASSERT_SUCCESS(pal_initTLS(client.conf, &client.tls, false));
-    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&client, "pki.ca"));
-    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&client));
+    PALTEST_ASSERT_SUCCESS(loopback_client(&client, &pair));
     PALTEST_ASSERT_STATUS(PAL_ERR_TLS_WANT_READ, pal_handShake(client.tls, client.conf, false));
     start = pal_osKernelSysTick();
     do {
@@ -1021,11 +1027,7 @@ static void socketFailureInsideHandshakeKeepsItsStatus(void)
         return;
     }
     PALTEST_ASSERT_SUCCESS(loopback_open(&pair));
-    loopback_client(&client, &pair);
-    PALTEST_ASSERT_SUCCESS(pal_initTLSConfiguration(&client.conf, PAL_TLS_MODE));
-    PALTEST_ASSERT_SUCCESS(pal_initTLS(client.conf, &client.tls, false));
-    PALTEST_ASSERT_SUCCESS(tls_session_use_certificates(&client, "pki.ca"));
-    PALTEST_ASSERT_SUCCESS(tls_session_attach_socket(&client));
+    PALTEST_ASSERT_SUCCESS(loopback_client(&client, &pair));
     client.tls_socket.transportationMode = (palTLSTransportMode_t)0x7F;
     PALTEST_ASSERT_STATUS(PAL_ERR_GENERIC_FAILURE, pal_handShake(client.tls, client.conf, false));
 }
